@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from indicators.models import (
+    Disaggregation, DisaggregationCategory, Metric, MetricTarget, MetricValue,
+)
+
+
+class CategoryInline(admin.TabularInline):
+    model = DisaggregationCategory
+    extra = 0
+
+
+@admin.register(Disaggregation)
+class DisaggregationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    inlines = [CategoryInline]
+
+
+@admin.register(DisaggregationCategory)
+class DisaggregationCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "disaggregation", "order"]
+    list_filter = ["disaggregation"]
+    search_fields = ["name", "code"]
+
+
+class TargetInline(admin.TabularInline):
+    model = MetricTarget
+    extra = 0
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "kind", "frequency", "unit", "project", "goal"]
+    list_filter = ["project", "kind", "frequency", "data_source", "cumulative"]
+    search_fields = ["code", "name", "external_id", "source_name"]
+    list_select_related = ["project", "goal"]
+    inlines = [TargetInline]
+
+    @admin.display(description="name")
+    def short_name(self, metric):
+        return metric.name[:100]
+
+
+@admin.register(MetricTarget)
+class MetricTargetAdmin(admin.ModelAdmin):
+    list_display = ["metric", "baseline_value", "baseline_date", "target_value", "target_date",
+                    "effective_from"]
+    list_filter = ["metric__project"]
+    search_fields = ["metric__code", "reason"]
+
+
+@admin.register(MetricValue)
+class MetricValueAdmin(admin.ModelAdmin):
+    list_display = ["metric", "period", "category", "value", "text_value", "updated_at"]
+    list_filter = ["metric__project", "metric__kind"]
+    search_fields = ["metric__code", "comment"]
+    date_hierarchy = "period"
+    list_select_related = ["metric", "category"]

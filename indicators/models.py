@@ -1,0 +1,245 @@
+"""Metrics (mittarit), their versioned targets, disaggregations and the values entered."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.codes import natural_sort_key
+from projects.models import Project
+from projects.months import first_of_month_check
+from workpackages.models import Goal, Subproject
+
+
+class Disaggregation(models.Model):
+    """A way to split a metric's values: age group, profession group, municipality …"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("disaggregation")
+        verbose_name_plural = _("disaggregations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisaggregationCategory(models.Model):
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.CASCADE, related_name="categories",
+        verbose_name=_("disaggregation"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("disaggregation category")
+        verbose_name_plural = _("disaggregation categories")
+        ordering = ["disaggregation", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disaggregation", "code"], name="category_unique_code",
+                violation_error_message=_("This disaggregation already has this category."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Metric(models.Model):
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", _("yes/no (on schedule)")
+        COUNT = "count", _("count")
+        SHARE = "share", _("share (%)")
+        MONEY = "money", _("money (€)")
+        DAYS = "days", _("days")
+        PHASE = "phase", _("phase scale")
+        TEXT = "text", _("free text")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        YEARLY = "yearly", _("yearly")
+        ONCE = "once", _("once")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    class DataSource(models.TextChoices):
+        MANUAL = "manual", _("manual entry")
+        REGISTER = "register", _("register")
+        SYSTEM = "system", _("information system")
+
+    # The phase scale (suunnittelu → testaus → käyttöönotto → vakiintunut) is stored as 1–4.
+    PHASES = [
+        (1, _("planning")),
+        (2, _("testing")),
+        (3, _("deployment")),
+        (4, _("established")),
+    ]
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("project")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    code_sort = models.CharField(max_length=100, editable=False, db_index=True)
+    name = models.TextField(_("name"))
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics",
+        verbose_name=_("goal"),
+    )
+    subproject = models.ForeignKey(
+        Subproject, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics",
+        verbose_name=_("subproject"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    frequency = models.CharField(
+        _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    cumulative = models.BooleanField(
+        _("cumulative"), default=False,
+        help_text=_("Values are running totals; they are never summed over months."),
+    )
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.PROTECT, null=True, blank=True, related_name="metrics",
+        verbose_name=_("disaggregation"),
+    )
+    min_value = models.DecimalField(
+        _("smallest allowed value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("largest allowed value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    data_source = models.CharField(
+        _("data source"), max_length=20, choices=DataSource.choices, default=DataSource.MANUAL
+    )
+    source_name = models.CharField(
+        _("source name"), max_length=100, blank=True, help_text=_("E.g. Sotkanet, Logex.")
+    )
+    external_id = models.CharField(
+        _("external statistic"), max_length=100, blank=True,
+        help_text=_("The corresponding Sotkanet indicator id or Statistics Finland table."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["project", "code_sort"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "code"], name="metric_unique_code",
+                violation_error_message=_("This project already has a metric with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_value__gte=F("min_value"))
+                | Q(min_value__isnull=True) | Q(max_value__isnull=True),
+                name="metric_range_ordered",
+                violation_error_message=_("The largest allowed value is below the smallest."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name[:80]}"
+
+    def save(self, *args, **kwargs):
+        self.code_sort = natural_sort_key(self.code)
+        super().save(*args, **kwargs)
+
+
+class MetricTarget(models.Model):
+    """One version of a metric's baseline and target. A new version keeps the old ones, so
+    each month is judged against the target that was valid then."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="targets", verbose_name=_("metric")
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    effective_from = models.DateField(_("valid from"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("metric target")
+        verbose_name_plural = _("metric targets")
+        ordering = ["metric", "-effective_from"]
+        get_latest_by = "effective_from"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "effective_from"], name="target_unique_version",
+                violation_error_message=_("This metric already has a target valid from this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__gt=F("baseline_date"))
+                | Q(target_date__isnull=True) | Q(baseline_date__isnull=True),
+                name="target_after_baseline",
+                violation_error_message=_("The target date must be after the baseline date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code}: {self.baseline_value} → {self.target_value}"
+
+
+class MetricValue(models.Model):
+    """A metric's value for a period, optionally for one disaggregation category."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="values", verbose_name=_("metric")
+    )
+    period = models.DateField(_("period"))
+    category = models.ForeignKey(
+        DisaggregationCategory, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="values", verbose_name=_("category"),
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    text_value = models.TextField(_("text value"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("entered by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("metric value")
+        verbose_name_plural = _("metric values")
+        ordering = ["metric", "period", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "period"], condition=Q(category__isnull=True),
+                name="value_unique_period_total",
+                violation_error_message=_("This metric already has a value for this period."),
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "period", "category"], condition=Q(category__isnull=False),
+                name="value_unique_period_category",
+                violation_error_message=_(
+                    "This metric already has a value for this period and category."
+                ),
+            ),
+            first_of_month_check("period", "value_period_is_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.period:%Y-%m}: {self.value}"

@@ -1,0 +1,170 @@
+"""Writes of metric values, and the rules that check a value before it is saved."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import DisaggregationCategory, Metric, MetricValue
+from projects.months import month_start
+
+# A value that differs from the previous period's by more than this share (and by more than
+# SUDDEN_CHANGE_MIN_ABS) asks for a comment instead of being refused.
+SUDDEN_CHANGE_SHARE = Decimal("0.5")
+SUDDEN_CHANGE_MIN_ABS = Decimal("5")
+
+YES = {"1", "kyllä", "kylla", "k", "yes", "y", "ja", "true"}
+NO = {"0", "ei", "e", "no", "n", "nej", "false"}
+PHASE_NAMES = {
+    "suunnittelu": 1, "testaus": 2, "käyttöönotto": 3, "kayttoonotto": 3, "vakiintunut": 4,
+}
+DEFAULT_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    Metric.Kind.YES_NO: (Decimal(0), Decimal(1)),
+    Metric.Kind.COUNT: (Decimal(0), None),
+    Metric.Kind.SHARE: (Decimal(0), Decimal(100)),
+    Metric.Kind.MONEY: (Decimal(0), None),
+    Metric.Kind.DAYS: (Decimal(0), None),
+    Metric.Kind.PHASE: (Decimal(1), Decimal(4)),
+}
+
+
+@dataclass
+class ParsedValue:
+    value: Decimal | None
+    text: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and not self.text
+
+
+def _number(raw: str) -> Decimal:
+    cleaned = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".").rstrip("%€")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number, e.g. 12 or 3,5.")) from None
+    if not number.is_finite():
+        raise ValidationError(_("Enter a number, e.g. 12 or 3,5."))
+    return number
+
+
+def parse_metric_input(metric: Metric, raw) -> ParsedValue:
+    """Turn what a user typed (or an Excel cell) into a value of the metric's kind.
+
+    Raises ValidationError with a message the user can act on."""
+    if raw is None:
+        return ParsedValue(None, "")
+    if isinstance(raw, bool):
+        raw = "1" if raw else "0"
+    text = str(raw).strip()
+    if not text:
+        return ParsedValue(None, "")
+    if metric.kind == Metric.Kind.TEXT:
+        return ParsedValue(None, text)
+    if metric.kind == Metric.Kind.YES_NO:
+        lowered = text.lower()
+        if lowered in YES:
+            return ParsedValue(Decimal(1), "")
+        if lowered in NO:
+            return ParsedValue(Decimal(0), "")
+        raise ValidationError(_("Answer yes or no (kyllä/ei)."))
+    if metric.kind == Metric.Kind.PHASE and text.lower() in PHASE_NAMES:
+        return ParsedValue(Decimal(PHASE_NAMES[text.lower()]), "")
+    number = _number(text)
+    if metric.kind == Metric.Kind.COUNT and number != number.to_integral_value():
+        raise ValidationError(_("A count is a whole number."))
+    if metric.kind == Metric.Kind.PHASE and number not in (1, 2, 3, 4):
+        raise ValidationError(
+            _("Choose a phase: planning, testing, deployment or established (1–4).")
+        )
+    low, high = DEFAULT_RANGES.get(metric.kind, (None, None))
+    if metric.min_value is not None:
+        low = metric.min_value
+    if metric.max_value is not None:
+        high = metric.max_value
+    if low is not None and number < low:
+        raise ValidationError(_("The value cannot be below %(low)s.") % {"low": _fmt(low)})
+    if high is not None and number > high:
+        raise ValidationError(_("The value cannot be above %(high)s.") % {"high": _fmt(high)})
+    return ParsedValue(number, "")
+
+
+def _fmt(number: Decimal) -> str:
+    return f"{number.normalize():f}".replace(".", ",")
+
+
+def check_period(period: dt.date) -> None:
+    """A value or report cannot be for a month that has not begun."""
+    if period > month_start(timezone.localdate()):
+        raise ValidationError(_("The period %(month)s is in the future.") % {
+            "month": period.strftime("%m/%Y")})
+
+
+def is_sudden_change(previous: Decimal | None, value: Decimal | None) -> bool:
+    """True when the value is far from the previous period's (the rule: more than 50 %
+    and more than 5 units apart). Such a value is saved only with a comment."""
+    if previous is None or value is None:
+        return False
+    difference = abs(value - previous)
+    if difference <= SUDDEN_CHANGE_MIN_ABS:
+        return False
+    base = abs(previous) or Decimal(1)
+    return difference / base > SUDDEN_CHANGE_SHARE
+
+
+def metrics_due(metrics, month: dt.date, entered_once: set[int]) -> list[Metric]:
+    """The metrics whose values are due in the month, by their frequency."""
+    due = []
+    for metric in metrics:
+        if metric.frequency == Metric.Frequency.MONTHLY:
+            due.append(metric)
+        elif metric.frequency == Metric.Frequency.QUARTERLY and month.month % 3 == 0:
+            due.append(metric)
+        elif metric.frequency == Metric.Frequency.YEARLY and month.month == 12:
+            due.append(metric)
+        elif metric.frequency == Metric.Frequency.ONCE and metric.pk not in entered_once:
+            due.append(metric)
+    return due
+
+
+@transaction.atomic
+def metric_value_set(
+    *, metric: Metric, period: dt.date, category: DisaggregationCategory | None,
+    parsed: ParsedValue, comment: str, user,
+) -> tuple[MetricValue | None, dict | None]:
+    """Create, update or (for an empty input) delete the value. Returns the row and a
+    change record {old, new} when something changed, else None."""
+    existing = MetricValue.objects.select_for_update(of=("self",)).order_by().filter(
+        metric=metric, period=period, category=category
+    ).first()
+    old = _as_record(existing)
+    if parsed.is_empty:
+        if existing is None:
+            return None, None
+        existing.delete()
+        return None, {"old": old, "new": None}
+    if existing is None:
+        existing = MetricValue(metric=metric, period=period, category=category)
+    existing.value, existing.text_value = parsed.value, parsed.text
+    existing.comment, existing.entered_by = comment, user
+    new = _as_record(existing)
+    if new == old:
+        return existing, None
+    existing.save()
+    return existing, {"old": old, "new": new}
+
+
+def _as_record(value: MetricValue | None) -> dict | None:
+    if value is None:
+        return None
+    number = value.value
+    return {
+        "value": None if number is None else _fmt(Decimal(number)),
+        "text": value.text_value,
+        "comment": value.comment,
+    }

@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from projects.models import (
+    BenefitGoal, Membership, Municipality, Organisation, Person, Phase, Programme, Project, Region,
+)
+
+
+class BenefitGoalInline(admin.TabularInline):
+    model = BenefitGoal
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    inlines = [BenefitGoalInline]
+
+
+@admin.register(BenefitGoal)
+class BenefitGoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["code", "name"]
+
+
+class MunicipalityInline(admin.TabularInline):
+    model = Municipality
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_sv", "population"]
+    search_fields = ["code", "name", "name_sv"]
+    inlines = [MunicipalityInline]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_sv", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "name_sv"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "key", "kind", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "short_name", "key"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "email", "user"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "email", "user__username"]
+    autocomplete_fields = ["organisation", "user"]
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "administrator"]
+    list_filter = ["region", "programme"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["co_implementers"]
+    inlines = [PhaseInline, MembershipInline]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["project", "name", "start_date", "end_date", "state_grant", "staff_count"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "project", "role", "title"]
+    list_filter = ["role", "project"]
+    search_fields = ["person__name", "title", "project__code"]
+    autocomplete_fields = ["person"]

@@ -1,0 +1,55 @@
+"""Months as the portal's reporting periods: always the first day of the month."""
+
+import datetime as dt
+import re
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def parse_month(text: str) -> dt.date:
+    """'2022-05' -> date(2022, 5, 1); ValueError with a Finnish-friendly message otherwise."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(_("Give the month as YYYY-MM, e.g. 2022-05."))
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month from first to last inclusive."""
+    months, current = [], month_start(first)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def period_code(month: dt.date, frequency: str = "monthly") -> str:
+    """The statistical period code PxWeb uses: 2022M05, 2022Q2 or 2022."""
+    if frequency == "quarterly":
+        return f"{month.year}Q{(month.month - 1) // 3 + 1}"
+    if frequency in ("yearly", "once"):
+        return str(month.year)
+    return f"{month.year}M{month.month:02d}"
+
+
+def first_of_month_check(field: str, name: str):
+    """Database constraint that keeps a date column on the first day of a month."""
+    from django.db import models
+
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__day": 1}),
+        name=name,
+        violation_error_message=_("A period is a month: use the first day of the month."),
+    )

@@ -1,0 +1,74 @@
+"""Pages for PDF documents: ask for one, watch it being made, download it."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import permissions
+from projects.months import parse_month
+from reports import documents, selectors
+from reports.models import GeneratedDocument
+
+
+class DocumentRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Document"),
+                             choices=GeneratedDocument.Kind.choices)
+    month = forms.CharField(
+        label=gettext_lazy("Month (monthly report)"), required=False,
+        help_text=gettext_lazy("YYYY-MM, e.g. 2022-06."),
+    )
+    phase = forms.ModelChoiceField(label=gettext_lazy("Phase (final report)"), queryset=None,
+                                   required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = project.phases.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == GeneratedDocument.Kind.MONTHLY:
+            try:
+                data["month"] = parse_month(data.get("month") or "")
+            except ValueError as error:
+                self.add_error("month", str(error))
+        else:
+            data["month"] = None
+        if data.get("kind") == GeneratedDocument.Kind.FINAL and not data.get("phase"):
+            self.add_error("phase", _("Choose the phase."))
+        return data
+
+
+@login_required
+def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = permissions.get_visible_project_or_404(request.user, project_id)
+    form = DocumentRequestForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        documents.document_request(
+            project=project, kind=form.cleaned_data["kind"], user=request.user,
+            month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
+        )
+        messages.success(request, _("The document was queued. It appears below when ready."))
+        return redirect(request.path)
+    return render(request, "reports/documents.html", {
+        "project": project, "form": form,
+        "documents": selectors.project_documents(project),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def document_status(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = selectors.get_visible_document(request.user, document_id)
+    return render(request, "reports/_document_row.html", {"document": document})
+
+
+@login_required
+def document_download(request: HttpRequest, document_id: int) -> FileResponse:
+    document = selectors.get_visible_document(request.user, document_id)
+    if document.status != GeneratedDocument.Status.DONE or not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=document.filename, content_type="application/pdf")

@@ -1,0 +1,179 @@
+"""The monthly report form: texts, status light and the month's metric values."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Metric
+from indicators.services import parse_metric_input
+from reports.models import MonthlyReport, StatusLight
+from reports.selectors import MetricRow
+from reports.services import ReportInput, ValueInput
+
+TEXTAREA = {"rows": 4, "cols": 60}
+
+
+class ReportForm(forms.Form):
+    light = forms.ChoiceField(
+        label=_("Status light"), choices=StatusLight.choices, required=False,
+        widget=forms.RadioSelect,
+    )
+    light_reason = forms.CharField(
+        label=_("Reason for choosing another light than suggested"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
+    progress = forms.IntegerField(
+        label=_("Progress (%)"), min_value=0, max_value=100, required=False,
+        error_messages={"invalid": _("Give the progress as a whole number from 0 to 100.")},
+    )
+    situation = forms.CharField(
+        label=_("Situation / key achievements"), required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    next_steps = forms.CharField(
+        label=_("Progress / upcoming actions"), required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    problems = forms.CharField(
+        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+    help_needed = forms.CharField(
+        label=_("Help needed"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows: list[MetricRow], report: MonthlyReport | None,
+                 disabled: bool = False, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", self._initial(report, rows))
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.field_name] = self._value_field(row)
+            self.fields[row.comment_field_name] = forms.CharField(
+                label=_("Comment"), required=False,
+                widget=forms.TextInput(attrs={"size": 30}),
+            )
+        if disabled:
+            for form_field in self.fields.values():
+                form_field.disabled = True
+
+    def mark_errors(self, extra: dict[str, list[str]] | None = None) -> None:
+        """Tie error messages to their inputs for screen readers; add errors found later
+        (e.g. the checks made on submit)."""
+        for name, messages in (extra or {}).items():
+            if name in self.fields:
+                for message in messages:
+                    self.add_error(name, message)
+            else:
+                for message in messages:
+                    self.add_error(None, message)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                ids = [f"id_{name}_error"]
+                if self.fields[name].help_text:
+                    ids.append(f"id_{name}_helptext")
+                attrs["aria-describedby"] = " ".join(ids)
+                attrs["aria-invalid"] = "true"
+
+    @staticmethod
+    def _initial(report: MonthlyReport | None, rows: list[MetricRow]) -> dict:
+        initial = {}
+        if report:
+            initial = {name: getattr(report, name) for name in
+                       ["light", "light_reason", "progress", "situation", "next_steps",
+                        "problems", "help_needed"]}
+            initial["version"] = report.version
+        for row in rows:
+            if row.value:
+                value = row.value.value
+                if value is not None and row.metric.kind in (Metric.Kind.YES_NO,
+                                                             Metric.Kind.PHASE):
+                    initial[row.field_name] = str(int(value))
+                elif value is not None:
+                    initial[row.field_name] = f"{value.normalize():f}".replace(".", ",")
+                else:
+                    initial[row.field_name] = row.value.text_value
+                initial[row.comment_field_name] = row.value.comment
+        return initial
+
+    @staticmethod
+    def _value_field(row: MetricRow) -> forms.Field:
+        metric = row.metric
+        label = f"{metric.code} {metric.name}"
+        if row.category:
+            label = f"{label} – {row.category.name}"
+        help_parts = [metric.get_kind_display()]
+        if metric.unit:
+            help_parts.append(metric.unit)
+        help_text = ", ".join(str(p) for p in help_parts)
+        if metric.kind == Metric.Kind.YES_NO:
+            return forms.ChoiceField(
+                label=label, required=False, help_text=help_text, widget=forms.RadioSelect,
+                choices=[("1", _("yes")), ("0", _("no"))],
+            )
+        if metric.kind == Metric.Kind.PHASE:
+            return forms.ChoiceField(
+                label=label, required=False, help_text=help_text,
+                choices=[("", "—"), *[(str(k), v) for k, v in Metric.PHASES]],
+            )
+        if metric.kind == Metric.Kind.TEXT:
+            return forms.CharField(
+                label=label, required=False, help_text=help_text,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            )
+        return forms.CharField(
+            label=label, required=False, help_text=help_text,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.parsed = {}
+        for row in self.rows:
+            if row.field_name in self.errors:
+                continue
+            try:
+                self.parsed[row.key] = parse_metric_input(row.metric, cleaned.get(row.field_name))
+            except ValidationError as error:
+                self.add_error(row.field_name, error)
+        return cleaned
+
+    def to_input(self) -> ReportInput:
+        data = self.cleaned_data
+        fields = {name: data.get(name) or "" for name in
+                  ["light", "light_reason", "situation", "next_steps", "problems", "help_needed"]}
+        fields["progress"] = data.get("progress")
+        values = [
+            ValueInput(row.metric, row.category, self.parsed[row.key],
+                       data.get(row.comment_field_name, ""))
+            for row in self.rows
+        ]
+        return ReportInput(fields=fields, values=values)
+
+    def metric_groups(self):
+        """Fields grouped per metric: a single input, or a grid of categories."""
+        groups: dict[int, dict] = {}
+        for row in self.rows:
+            group = groups.setdefault(row.metric.pk, {"metric": row.metric, "rows": []})
+            group["rows"].append({
+                "row": row, "field": self[row.field_name],
+                "comment": self[row.comment_field_name],
+            })
+        return list(groups.values())
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the coordinator"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tell the coordinator what to fix.")},
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for reopening.")},
+    )

@@ -1,0 +1,53 @@
+"""Evaluation report in seed 003's layout: per benefit goal its process goals and metrics,
+and what each evaluation round found, then each round's summary."""
+
+import copy
+
+from django.db.models import Prefetch
+
+from indicators.models import Metric
+from projects.models import Project
+from reports.models import EvaluationNarrative, EvaluationRound
+from reports.pdf.render import render_pdf
+from workpackages.models import Goal
+
+
+def _fi(day) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def collect(*, project: Project, month=None, phase=None) -> dict:
+    rounds = list(EvaluationRound.objects.filter(project=project).order_by("date"))
+    narratives: dict[tuple[int, int], str] = {
+        (n.round_id, n.goal_id): n.text
+        for n in EvaluationNarrative.objects.filter(round__in=rounds)
+    }
+    goals = list(
+        Goal.objects.filter(project=project).order_by("code_sort")
+        .prefetch_related(Prefetch("metrics", queryset=Metric.objects.order_by("code_sort")))
+    )
+    children: dict[int | None, list[Goal]] = {}
+    for goal in goals:
+        children.setdefault(goal.parent_id, []).append(goal)
+
+    def describe(goal: Goal) -> dict:
+        return {
+            "code": goal.code, "name": goal.name,
+            "metrics": [{"code": m.code, "name": m.name, "kind": m.get_kind_display()}
+                        for m in goal.metrics.all()],
+            "rounds": [{"date": _fi(r.date), "title": r.title, "text": narratives[(r.pk, goal.pk)]}
+                       for r in rounds if (r.pk, goal.pk) in narratives],
+            "children": [describe(child) for child in children.get(goal.pk, [])],
+        }
+
+    return {
+        "project": {"code": project.code, "name": project.name, "region": project.region.name,
+                    "administrator": project.administrator.name},
+        "rounds": [{"date": _fi(r.date), "kind": r.get_kind_display(), "title": r.title,
+                    "summary": r.summary} for r in rounds],
+        "goals": [describe(goal) for goal in children.get(None, [])],
+    }
+
+
+def render(data: dict) -> bytes:
+    return render_pdf("reports/pdf/evaluation.html", copy.deepcopy(data))

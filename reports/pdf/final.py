@@ -1,0 +1,75 @@
+"""Final report of a phase in seed 000's layout: key figures, then a spread per work package
+with its five narrative sections, outputs and the people who did the work."""
+
+import copy
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from projects.models import Phase, Project
+from reports.pdf.render import render_pdf
+from workpackages.models import Subproject
+
+SECTIONS = [
+    ("objectives", "Tavoitteet"),
+    ("why", "Miksi työtä tehdään?"),
+    ("achieved", "Mitä saatiin aikaan?"),
+    ("next_steps", "Mitä seuraavaksi?"),
+    ("lessons", "Oppeja tuleville kehittäjille"),
+]
+
+
+def millions(amount: Decimal | None) -> str:
+    """3300000 -> '3,3 milj. €' as the regions write it."""
+    if amount is None:
+        return ""
+    value = (Decimal(amount) / Decimal(1_000_000)).quantize(Decimal("0.1"))
+    return f"{value.normalize():f}".replace(".", ",") + " milj. €"
+
+
+def collect(*, project: Project, phase: Phase, month=None) -> dict:
+    co_implementers = list(project.co_implementers.order_by("name"))
+    work_packages = []
+    wps = project.work_packages.order_by("code_sort").prefetch_related(
+        "lead_organisations", "lead_people", "outputs", "benefit_goals",
+        Prefetch("subprojects", queryset=Subproject.objects.order_by("code_sort")
+                 .select_related("organisation").prefetch_related("responsible_people")),
+    )
+    for wp in wps:
+        work_packages.append({
+            "code": wp.code, "name": wp.name,
+            "benefit_goals": [g.name for g in wp.benefit_goals.all()],
+            "leads": [o.name for o in wp.lead_organisations.all()],
+            "lead_people": [p.name for p in wp.lead_people.all()],
+            "sections": [{"title": title, "text": getattr(wp, field)}
+                         for field, title in SECTIONS if getattr(wp, field)],
+            "outputs": [{"name": o.name, "kind": o.get_kind_display(), "url": o.url}
+                        for o in wp.outputs.all()],
+            "subprojects": [{
+                "name": s.name,
+                "organisation": s.organisation.name if s.organisation else "",
+                "people": [p.name for p in s.responsible_people.all()],
+                "star": s.carried_over,
+            } for s in wp.subprojects.all()],
+        })
+    subproject_count = sum(len(wp["subprojects"]) for wp in work_packages)
+    return {
+        "project": {"code": project.code, "name": project.name, "region": project.region.name,
+                    "administrator": project.administrator.name,
+                    "description": project.description},
+        "phase": {"name": phase.name, "start": phase.start_date.isoformat(),
+                  "end": phase.end_date.isoformat(),
+                  "years": f"{phase.start_date.year}–{phase.end_date.year}"},
+        "key_figures": {
+            "projects": phase.project_count or subproject_count,
+            "staff": phase.staff_count,
+            "co_implementers": len(co_implementers),
+            "co_implementer_names": [o.short_name or o.name for o in co_implementers],
+            "grant": millions(phase.state_grant),
+        },
+        "work_packages": work_packages,
+    }
+
+
+def render(data: dict) -> bytes:
+    return render_pdf("reports/pdf/final.html", copy.deepcopy(data))

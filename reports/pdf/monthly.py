@@ -1,0 +1,159 @@
+"""Monthly status report (tilannekuva) in seed 001's layout: per work package the table
+Osa-alue | Status | Tavoite | Tilanne / keskeiset aikaansaannokset | Eteneminen / tulevat
+toimenpiteet, then the timeline of its subprojects, then metrics against targets."""
+
+import copy
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Prefetch
+
+from indicators.models import Metric, MetricTarget, MetricValue
+from projects.models import Project
+from projects.months import month_range
+from reports.models import MonthlyReport, ProjectRollup
+from reports.pdf.charts import series_svg, timeline_svg
+from reports.pdf.render import render_pdf
+from workpackages.models import Activity, Subproject
+
+LIGHT_WORDS = {"green": "vihreä", "yellow": "keltainen", "red": "punainen", "grey": "harmaa",
+               "blue": "sininen", "": "–"}
+
+
+def _num(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _timeline_months(project: Project, subprojects, month: dt.date) -> list[dt.date]:
+    starts = [s.start_month for s in subprojects if s.start_month]
+    ends = [s.end_month for s in subprojects if s.end_month]
+    phases = list(project.phases.all())
+    first = min(starts + [p.start_date.replace(day=1) for p in phases] + [month])
+    last = max(ends + [p.end_date.replace(day=1) for p in phases] + [month])
+    return month_range(first, last)
+
+
+def collect(*, project: Project, month: dt.date, phase=None) -> dict:
+    """Plain data of the project's month; the report's checksum is taken over it."""
+    subprojects = list(
+        Subproject.objects.filter(project=project)
+        .select_related("work_package")
+        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by(
+            "start_month", "order")))
+        .order_by("work_package__code_sort", "code_sort")
+    )
+    reports: dict[int, MonthlyReport] = {}
+    for report in MonthlyReport.objects.filter(
+        subproject__project=project, period=month,
+        state__in=[MonthlyReport.State.APPROVED, MonthlyReport.State.SUBMITTED],
+    ):
+        reports[report.subproject_id] = report
+    rollup = ProjectRollup.objects.filter(project=project, month=month).prefetch_related(
+        "work_package_statuses").first()
+    wp_lights = {s.work_package_id: s.light for s in rollup.work_package_statuses.all()} if (
+        rollup) else {}
+    months = _timeline_months(project, subprojects, month)
+    by_wp: dict[int, list[Subproject]] = defaultdict(list)
+    for sub in subprojects:
+        by_wp[sub.work_package_id].append(sub)
+    work_packages = []
+    for wp in project.work_packages.order_by("code_sort"):
+        rows, timeline = [], []
+        for sub in by_wp.get(wp.pk, []):
+            report = reports.get(sub.pk)
+            light = report.light if report else ("grey" if sub.starts_later else "")
+            rows.append({
+                "code": sub.code, "name": sub.name, "objective": sub.objective,
+                "light": light, "light_word": LIGHT_WORDS.get(light, light),
+                "situation": report.situation if report else "",
+                "next_steps": report.next_steps if report else "",
+                "grey": sub.starts_later, "star": sub.carried_over,
+                "approved": bool(report and report.state == MonthlyReport.State.APPROVED),
+            })
+            bars = [{"label": a.name, "start": a.start_month.isoformat(),
+                     "end": a.end_month.isoformat()} for a in sub.activities.all()]
+            if not bars and sub.start_month and sub.end_month:
+                bars = [{"label": "", "start": sub.start_month.isoformat(),
+                         "end": sub.end_month.isoformat()}]
+            timeline.append({"label": sub.name + (" *" if sub.carried_over else ""),
+                             "grey": sub.starts_later, "bars": bars})
+        light = wp_lights.get(wp.pk, "")
+        work_packages.append({
+            "code": wp.code, "name": wp.name, "description": wp.description,
+            "light": light, "light_word": LIGHT_WORDS.get(light, light),
+            "rows": rows, "timeline": timeline,
+        })
+    return {
+        "project": {"code": project.code, "name": project.name, "region": project.region.name,
+                    "administrator": project.administrator.name},
+        "month": month.isoformat(), "month_label": f"{month.month}/{month.year}",
+        "summary": (rollup.narrative or rollup.narrative_draft) if rollup else "",
+        "completeness": {"expected": rollup.expected, "reported": rollup.reported,
+                         "approved": rollup.approved} if rollup else None,
+        "months": [m.isoformat() for m in months],
+        "work_packages": work_packages,
+        "metrics": _metrics(project, month, months),
+    }
+
+
+def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[dict]:
+    metrics = list(
+        Metric.objects.filter(project=project).exclude(kind=Metric.Kind.TEXT)
+        .prefetch_related(Prefetch("targets", queryset=MetricTarget.objects.filter(
+            effective_from__lte=month).order_by("-effective_from")))
+        .order_by("code_sort")
+    )
+    series: dict[int, dict[dt.date, object]] = defaultdict(dict)
+    for metric_id, period, value in MetricValue.objects.filter(
+        metric__in=metrics, category=None, period__lte=month, value__isnull=False
+    ).values_list("metric_id", "period", "value"):
+        series[metric_id][period] = value
+    rows = []
+    for metric in metrics:
+        target = next(iter(metric.targets.all()), None)
+        values = series.get(metric.pk, {})
+        if not values and target is None:
+            continue
+        rows.append({
+            "code": metric.code, "name": metric.name, "unit": metric.unit,
+            "kind": metric.get_kind_display(),
+            "value": _num(values.get(month)),
+            "baseline": _num(target.baseline_value) if target else None,
+            "baseline_date": target.baseline_date.isoformat() if target and target.baseline_date
+            else None,
+            "target": _num(target.target_value) if target else None,
+            "target_date": target.target_date.isoformat() if target and target.target_date
+            else None,
+            "series": [[m.isoformat(), _num(v)] for m, v in sorted(values.items())],
+        })
+    return rows
+
+
+def _date_fi(iso: str | None) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def render(data: dict) -> bytes:
+    data = copy.deepcopy(data)  # the collected data stays as its checksum was taken
+    months = [dt.date.fromisoformat(m) for m in data["months"]]
+    marker = dt.date.fromisoformat(data["month"])
+    index = {m.isoformat(): i for i, m in enumerate(months)}
+    for wp in data["work_packages"]:
+        wp["timeline_svg"] = timeline_svg(
+            months=months, rows=wp["timeline"], marker=marker,
+            title=f"Aikataulu: {wp['name']}",
+        ) if wp["timeline"] else ""
+    for metric in data["metrics"]:
+        points = [(index[m], float(v)) for m, v in metric["series"] if m in index]
+        metric["svg"] = series_svg(
+            values=points, months=len(months),
+            baseline=float(metric["baseline"]) if metric["baseline"] else None,
+            target=float(metric["target"]) if metric["target"] else None,
+            title=f"{metric['code']} {metric['name']}",
+        )
+        metric["baseline_date_fi"] = _date_fi(metric["baseline_date"])
+        metric["target_date_fi"] = _date_fi(metric["target_date"])
+    return render_pdf("reports/pdf/monthly.html", data)

@@ -1,0 +1,40 @@
+"""The one WeasyPrint call. Its URL fetcher serves the bundled fonts and data: URIs only, so
+no text in a report can make the renderer read a local file or call out to the network."""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+log = logging.getLogger(__name__)
+FONT_DIR = (Path(settings.BASE_DIR) / "node_modules" / "@fontsource" / "source-sans-3"
+            / "files").resolve()
+FONT_SCHEME = "font:"
+
+
+class SafeURLFetcher(URLFetcher):
+    """Fonts from the npm package and data: URIs; everything else is refused and noted."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("data", "font"), allow_redirects=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith(FONT_SCHEME):
+            path = (FONT_DIR / url[len(FONT_SCHEME):].lstrip("/")).resolve()
+            if path.parent == FONT_DIR and path.suffix in (".woff", ".woff2") and path.exists():
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/woff"})
+        self.refused.append(url)
+        log.warning("PDF renderer refused to fetch %s", url[:200])
+        raise ValueError(f"refused to fetch {url[:200]}")
+
+
+def render_pdf(template: str, context: dict, fetcher: SafeURLFetcher | None = None) -> bytes:
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=FONT_SCHEME, url_fetcher=fetcher or SafeURLFetcher()
+                ).write_pdf()

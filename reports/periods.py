@@ -1,0 +1,110 @@
+"""Opening and closing reporting periods, and the reminders about missing reports."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from projects.models import Membership, Project
+from projects.months import add_months, month_start
+from reports import selectors
+from reports.models import MonthlyReport, Reminder, ReportingPeriod
+
+REMIND_DAYS_BEFORE = 3
+
+
+def reporting_period_open(*, project: Project, month: dt.date) -> ReportingPeriod:
+    """Open the month for reporting (idempotent); due on the configured day of next month."""
+    period, _ = ReportingPeriod.objects.get_or_create(
+        project=project, month=month,
+        defaults={"deadline": selectors.default_deadline(month)},
+    )
+    return period
+
+
+def open_last_months_periods(*, today: dt.date | None = None) -> list[ReportingPeriod]:
+    """On the 1st: open the month that just ended for every project running then."""
+    today = today or timezone.localdate()
+    month = add_months(month_start(today), -1)
+    projects = Project.objects.filter(
+        phases__start_date__lte=add_months(month, 1) - dt.timedelta(days=1),
+        phases__end_date__gte=month,
+    ).distinct()
+    return [reporting_period_open(project=p, month=month) for p in projects]
+
+
+def close_due_periods(*, today: dt.date | None = None) -> int:
+    """Close the periods whose deadline has passed (reports stay editable until approved;
+    closing only ends reminders and marks what is late)."""
+    today = today or timezone.localdate()
+    return ReportingPeriod.objects.filter(closed_at__isnull=True, deadline__lt=today).update(
+        closed_at=timezone.now()
+    )
+
+
+def _send_once(period, user, kind, today, subject, body) -> bool:
+    """Send the mail unless it was already sent today (the row is the idempotency key)."""
+    if not user.email:
+        return False
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(period=period, user=user, kind=kind, sent_on=today)
+    except IntegrityError:
+        return False
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
+
+
+def send_reminders(*, today: dt.date | None = None) -> int:
+    """Remind coordinators of missing reports from REMIND_DAYS_BEFORE days before the
+    deadline on, and send each project manager a digest of what is missing. Returns the
+    number of e-mails sent; running it twice a day sends nothing more."""
+    today = today or timezone.localdate()
+    sent = 0
+    periods = ReportingPeriod.objects.filter(
+        closed_at__isnull=True, deadline__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE)
+    ).select_related("project")
+    with translation.override(settings.LANGUAGE_CODE):
+        for period in periods:
+            expected = selectors.reportable_subprojects([period.project_id], period.month)
+            done = set(
+                MonthlyReport.objects.filter(
+                    subproject__in=expected, period=period.month,
+                    state__in=selectors.REPORTED_STATES,
+                ).values_list("subproject_id", flat=True)
+            )
+            missing = [s for s in expected.prefetch_related("responsible_people__user")
+                       if s.pk not in done]
+            if not missing:
+                continue
+            by_user: dict = {}
+            for sub in missing:
+                for person in sub.responsible_people.all():
+                    if person.user:
+                        by_user.setdefault(person.user, []).append(sub)
+            month_text = period.month.strftime("%m/%Y")
+            for user, subs in by_user.items():
+                body = _("The monthly reports of %(month)s are due on %(deadline)s. "
+                         "Still missing:") % {"month": month_text,
+                                              "deadline": period.deadline.strftime("%d.%m.%Y")}
+                body += "\n" + "\n".join(f"- {s.code} {s.name}" for s in subs)
+                sent += _send_once(period, user, Reminder.Kind.COORDINATOR, today,
+                                   _("Reminder: monthly report %(month)s") % {"month": month_text},
+                                   body)
+            managers = Membership.objects.filter(
+                project=period.project, role=Membership.Role.MANAGER, person__user__isnull=False
+            ).select_related("person__user")
+            body = _("%(missing)d of %(expected)d reports of %(month)s are missing "
+                     "(due %(deadline)s):") % {
+                "missing": len(missing), "expected": expected.count(), "month": month_text,
+                "deadline": period.deadline.strftime("%d.%m.%Y")}
+            body += "\n" + "\n".join(f"- {s.code} {s.name}" for s in missing)
+            for membership in managers:
+                sent += _send_once(period, membership.person.user, Reminder.Kind.DIGEST, today,
+                                   _("%(project)s: reporting status %(month)s") % {
+                                       "project": period.project.code, "month": month_text},
+                                   body)
+    return sent
