@@ -160,7 +160,11 @@ class _ProjectLoader:
                 person.organisation = org
                 person.save(update_fields=["organisation"])
             self.people[name] = person
-        return self.people[name]
+        person = self.people[name]
+        if organisation and person.organisation_id is None:  # a later mention names it
+            person.organisation = self.org(organisation)
+            person.save(update_fields=["organisation"])
+        return person
 
     def load(self) -> Project:
         p = self.data["project"]

@@ -9,6 +9,7 @@ from projects.codes import natural_sort_key
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
+from projects.audit import ProjectAudited
 
 
 class Disaggregation(models.Model):
@@ -54,7 +55,7 @@ class DisaggregationCategory(models.Model):
         return self.name
 
 
-class Metric(models.Model):
+class Metric(ProjectAudited, models.Model):
     class Kind(models.TextChoices):
         YES_NO = "yes_no", _("yes/no (on schedule)")
         COUNT = "count", _("count")
@@ -160,9 +161,11 @@ class Metric(models.Model):
         super().save(*args, **kwargs)
 
 
-class MetricTarget(models.Model):
+class MetricTarget(ProjectAudited, models.Model):
     """One version of a metric's baseline and target. A new version keeps the old ones, so
     each month is judged against the target that was valid then."""
+
+    audit_project_path = "metric.project_id"
 
     metric = models.ForeignKey(
         Metric, on_delete=models.CASCADE, related_name="targets", verbose_name=_("metric")
@@ -201,8 +204,10 @@ class MetricTarget(models.Model):
         return f"{self.metric.code}: {self.baseline_value} → {self.target_value}"
 
 
-class MetricValue(models.Model):
+class MetricValue(ProjectAudited, models.Model):
     """A metric's value for a period, optionally for one disaggregation category."""
+
+    audit_project_path = "metric.project_id"
 
     metric = models.ForeignKey(
         Metric, on_delete=models.CASCADE, related_name="values", verbose_name=_("metric")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.codes import natural_sort_key
+from projects.audit import ProjectAudited
 
 
 class Programme(models.Model):
@@ -142,7 +143,9 @@ class Person(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(ProjectAudited, models.Model):
+
+    audit_project_path = "pk"
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("programme")
     )
@@ -176,7 +179,7 @@ class Project(models.Model):
         return self.code
 
 
-class Phase(models.Model):
+class Phase(ProjectAudited, models.Model):
     """A funded phase of a project (I-vaihe, II-vaihe) with its key figures."""
 
     project = models.ForeignKey(
@@ -220,7 +223,7 @@ class Phase(models.Model):
         return f"{self.project.code} {self.name}"
 
 
-class Membership(models.Model):
+class Membership(ProjectAudited, models.Model):
     """A person's role in a project. The role decides what the person may do in the portal."""
 
     class Role(models.TextChoices):

@@ -4,4 +4,5 @@ from projects import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("projects/<int:pk>/audit/", views.project_audit, name="project-audit"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
+from projects.audit import ProjectAudited
 
 
 class StatusLight(models.TextChoices):
@@ -54,8 +55,10 @@ class ReportingPeriod(models.Model):
         return self.closed_at is None
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(ProjectAudited, models.Model):
     """Kuukausiraportti: the status of one subproject in one month."""
+
+    audit_project_path = "subproject.project_id"
 
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -153,7 +156,7 @@ class ReportEvent(models.Model):
         return f"{self.report} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class EvaluationRound(models.Model):
+class EvaluationRound(ProjectAudited, models.Model):
     """A dated self-evaluation of a project (lähtötilanne, väliarviointi, loppuarviointi)."""
 
     class Kind(models.TextChoices):
@@ -186,8 +189,10 @@ class EvaluationRound(models.Model):
         return f"{self.project.code} {self.date:%d.%m.%Y} {self.title}"
 
 
-class EvaluationNarrative(models.Model):
+class EvaluationNarrative(ProjectAudited, models.Model):
     """Tehdyt kehittämistoimenpiteet: what was done towards one goal by one round."""
+
+    audit_project_path = "round.project_id"
 
     round = models.ForeignKey(
         EvaluationRound, on_delete=models.CASCADE, related_name="narratives",

@@ -120,7 +120,7 @@ def monthly_report_save(
             setattr(report, name, data.fields[name])
     value_changes = {}
     for item in data.values:
-        _, change = metric_value_set(
+        _value, change = metric_value_set(
             metric=item.metric, period=period, category=item.category, parsed=item.parsed,
             comment=item.comment, user=user,
         )

@@ -10,6 +10,8 @@ import json
 import logging
 import time
 
+from axes.backends import AxesStandaloneBackend
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -79,3 +81,19 @@ class SessionLimitsMiddleware:
             security_event("access_refused", request, path=request.path,
                            method=request.method, status=response.status_code)
         return response
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout for logins over HTTP. An authentication without a request
+    (a management command, the test client's login helper) comes from no network client, so
+    there is nothing to count: it is left to the next backend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    security_event("login_locked_out", request, username=username)

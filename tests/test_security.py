@@ -76,3 +76,23 @@ def test_logins_failures_logouts_and_refusals_leave_one_json_line_each(client, c
     assert [e["event"] for e in events] == ["login_failed", "login", "access_refused", "logout"]
     assert all(e["time"].endswith("+00:00") for e in events)
     assert events[0]["user"] == "koordinaattori" and events[2]["status"] == 403
+
+
+def test_repeated_failed_logins_hold_the_account_back(client, caplog, settings):
+    factories.UserFactory(username="lukittava", password="salasana-testi-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "lukittava", "password": "väärä-salasana"})
+    caplog.set_level(logging.INFO, logger="security")
+    # Even the right password is refused while the account is held back.
+    response = client.post(reverse("login"), {"username": "lukittava",
+                                              "password": "salasana-testi-123"})
+    assert response.status_code == 429
+    assert "Liian monta epäonnistunutta kirjautumista" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    events = [json.loads(r.getMessage())["event"] for r in caplog.records if r.name == "security"]
+    assert "login_locked_out" in events
+    # Another account is not affected.
+    factories.UserFactory(username="toinen", password="salasana-testi-123")
+    response = client.post(reverse("login"), {"username": "toinen",
+                                              "password": "salasana-testi-123"})
+    assert response.status_code == 302

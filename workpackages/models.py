@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from projects.codes import natural_sort_key
 from projects.models import BenefitGoal, Organisation, Person, Project
 from projects.months import first_of_month_check
+from projects.audit import ProjectAudited
 
 
-class WorkPackage(models.Model):
+class WorkPackage(ProjectAudited, models.Model):
     """Työpaketti / kehittämiskokonaisuus / teema: a group of subprojects."""
 
     class Kind(models.TextChoices):
@@ -67,7 +68,7 @@ class WorkPackage(models.Model):
         super().save(*args, **kwargs)
 
 
-class Goal(models.Model):
+class Goal(ProjectAudited, models.Model):
     """A node of a project's goal tree: benefit goal → process goal → sub-goal."""
 
     class Level(models.TextChoices):
@@ -120,7 +121,7 @@ class SubprojectQuerySet(models.QuerySet):
         )
 
 
-class Subproject(models.Model):
+class Subproject(ProjectAudited, models.Model):
     """Osahanke / osa-alue / toimenpide: the unit a coordinator reports on every month."""
 
     project = models.ForeignKey(
@@ -197,8 +198,10 @@ class Subproject(models.Model):
             )
 
 
-class Activity(models.Model):
+class Activity(ProjectAudited, models.Model):
     """A bar of the timeline: a named stretch of work inside a subproject."""
+
+    audit_project_path = "subproject.project_id"
 
     subproject = models.ForeignKey(
         Subproject, on_delete=models.CASCADE, related_name="activities",
@@ -227,8 +230,10 @@ class Activity(models.Model):
         return self.name
 
 
-class Output(models.Model):
+class Output(ProjectAudited, models.Model):
     """Tuotos: a model, handbook, survey, training or network the work produced."""
+
+    audit_project_path = "work_package.project_id"
 
     class Kind(models.TextChoices):
         MODEL = "model", _("operating model")
@@ -262,8 +267,10 @@ class Output(models.Model):
         return self.name
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ProjectAudited, models.Model):
     """Planned money for a subproject in a year, optionally per cost category."""
+
+    audit_project_path = "subproject.project_id"
 
     class Category(models.TextChoices):
         ALL = "all", _("all costs")
@@ -308,8 +315,10 @@ class BudgetLine(models.Model):
         return f"{self.subproject.code} {self.year}: {self.amount} €"
 
 
-class ActualCost(models.Model):
+class ActualCost(ProjectAudited, models.Model):
     """Money actually spent by a subproject in a month (or the first month of a quarter)."""
+
+    audit_project_path = "subproject.project_id"
 
     subproject = models.ForeignKey(
         Subproject, on_delete=models.CASCADE, related_name="actual_costs",
@@ -345,7 +354,7 @@ class ActualCost(models.Model):
         return f"{self.subproject.code} {self.period:%Y-%m}: {self.amount} €"
 
 
-class Risk(models.Model):
+class Risk(ProjectAudited, models.Model):
     class Category(models.TextChoices):
         STAFF = "staff", _("staff")
         FINANCE = "finance", _("finance")
@@ -396,8 +405,10 @@ class Risk(models.Model):
         return self.severity * self.probability / 100
 
 
-class RiskReview(models.Model):
+class RiskReview(ProjectAudited, models.Model):
     """A dated re-assessment of a risk, so its history can be followed."""
+
+    audit_project_path = "risk.project_id"
 
     risk = models.ForeignKey(
         Risk, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("risk")
