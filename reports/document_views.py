@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,6 +46,9 @@ class DocumentRequestForm(forms.Form):
 @login_required
 def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
+    may_request = bool(permissions.roles_in(request.user, project))
+    if request.method == "POST" and not may_request:
+        raise PermissionDenied  # documents are asked for by the project's own people
     form = DocumentRequestForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         documents.document_request(
@@ -54,8 +58,8 @@ def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(request, _("The document was queued. It appears below when ready."))
         return redirect(request.path)
     return render(request, "reports/documents.html", {
-        "project": project, "form": form,
-        "documents": selectors.project_documents(project),
+        "project": project, "form": form if may_request else None,
+        "documents": selectors.project_documents(request.user, project),
     }, status=422 if form.errors else 200)
 
 

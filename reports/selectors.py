@@ -428,13 +428,28 @@ def completeness_rows(project: Project, month: dt.date) -> list[CompletenessRow]
     return rows
 
 
-def project_documents(project: Project) -> QuerySet[GeneratedDocument]:
-    return project.documents.select_related("requested_by", "phase").order_by("-requested_at")[:50]
+# A monthly status report prints submitted, not yet approved texts: only the project's members
+# read it. Final and evaluation reports print the plan and the evaluation, which every viewer
+# of the project may read.
+PUBLIC_DOCUMENT_KINDS = [GeneratedDocument.Kind.FINAL, GeneratedDocument.Kind.EVALUATION]
+
+
+def scope_documents(user, documents: QuerySet[GeneratedDocument]) -> QuerySet[GeneratedDocument]:
+    if not user.is_authenticated:
+        return documents.none()
+    members = Q(project_id__in=permissions.member_project_ids(user))
+    if permissions.is_national_viewer(user):
+        return documents.filter(members | Q(kind__in=PUBLIC_DOCUMENT_KINDS))
+    return documents.filter(members)
+
+
+def project_documents(user, project: Project) -> QuerySet[GeneratedDocument]:
+    return scope_documents(user, project.documents.select_related("requested_by", "phase")
+                           ).order_by("-requested_at")[:50]
 
 
 def get_visible_document(user, pk) -> GeneratedDocument:
-    queryset = permissions.scope_by_project(user, GeneratedDocument.objects.select_related(
-        "project"))
+    queryset = scope_documents(user, GeneratedDocument.objects.select_related("project"))
     try:
         return queryset.get(pk=pk)
     except (GeneratedDocument.DoesNotExist, ValueError, TypeError):

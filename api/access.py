@@ -1,0 +1,135 @@
+"""Who reads the API and what they may read.
+
+Two kinds of reader:
+- a portal user (session login): exactly the rules of the pages, from projects.permissions;
+- an API client (token): the projects of its scope (all, or named regions and projects),
+  and of monthly reports and metric values only what is approved, as for a national viewer.
+
+Every endpoint narrows its queryset here; an object outside the result is a 404."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from api.models import ApiClient
+from projects import permissions
+from projects.models import Project
+from reports.models import MonthlyReport
+
+
+class ClientPrincipal:
+    """request.user for a token request: authenticated, but no portal user and no member of
+    any project, so the page rules would give it nothing; the API scopes it by its client."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = id = None
+    _project_roles: dict = {}
+
+    def __init__(self, client: ApiClient):
+        self.client = client
+
+    def get_username(self) -> str:
+        return f"api:{self.client.name}"
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The reader of one request, with the project ids it sees (None: every project) and the
+    projects whose unapproved reports it also sees (its own projects, for members)."""
+
+    user: object
+    client: ApiClient | None
+    project_ids: frozenset[int] | None
+    member_project_ids: frozenset[int]
+
+    @property
+    def cache_key(self) -> str:
+        """Identifies what this reader sees, for ETags: two readers with the same key get the
+        same bytes."""
+        scope = "*" if self.project_ids is None else ",".join(map(str, sorted(self.project_ids)))
+        members = ",".join(map(str, sorted(self.member_project_ids)))
+        return hashlib.sha256(f"{scope}|{members}".encode()).hexdigest()[:16]
+
+
+def client_project_ids(client: ApiClient) -> frozenset[int] | None:
+    """The projects of a client's scope; None when it reads every project."""
+    if client.all_projects:
+        return None
+    return frozenset(
+        Project.objects.filter(
+            Q(pk__in=client.projects.values("pk")) | Q(region__in=client.regions.values("pk"))
+        ).values_list("pk", flat=True)
+    )
+
+
+def reader_for(request) -> Reader:
+    """The reader of the request (computed once and kept on the request)."""
+    reader = getattr(request, "_api_reader", None)
+    if reader is None:
+        client = request.auth if isinstance(request.auth, ApiClient) else None
+        if client is not None:
+            reader = Reader(request.user, client, client_project_ids(client), frozenset())
+        else:
+            user = request.user
+            members = frozenset(permissions.member_project_ids(user))
+            everything = permissions.is_national_viewer(user)
+            reader = Reader(user, None, None if everything else members, members)
+        request._api_reader = reader
+    return reader
+
+
+def scope_by_project(request, queryset: QuerySet, project_field: str = "project") -> QuerySet:
+    """Rows of the projects the reader may read."""
+    reader = reader_for(request)
+    if reader.client is None:
+        return permissions.scope_by_project(reader.user, queryset, project_field)
+    if reader.project_ids is None:
+        return queryset
+    return queryset.filter(**{f"{project_field}_id__in": reader.project_ids})
+
+
+def scope_reports(request, queryset: QuerySet) -> QuerySet:
+    """Monthly reports: members see their projects' reports in every state (as on the pages),
+    national viewers and API clients only approved ones."""
+    reader = reader_for(request)
+    if reader.client is None:
+        return permissions.scope_reports(reader.user, queryset)
+    return scope_by_project(request, queryset, "subproject__project").filter(
+        state=permissions.APPROVED
+    )
+
+
+def approved_values_q() -> Q:
+    """A metric value counts as approved once the report it was entered through is: the
+    report of the metric's subproject for the month, or — for a metric of a goal or of the
+    whole project — any approved report of the project for the month."""
+    approved = MonthlyReport.objects.filter(period=OuterRef("period"), state=permissions.APPROVED)
+    return Q(
+        Exists(approved.filter(subproject_id=OuterRef("metric__subproject_id"))),
+        metric__subproject__isnull=False,
+    ) | Q(
+        Exists(approved.filter(subproject__project_id=OuterRef("metric__project_id"))),
+        metric__subproject__isnull=True,
+    )
+
+
+def scope_values(request, queryset: QuerySet) -> QuerySet:
+    """Metric values follow their reports: members see every value of their projects,
+    national viewers and API clients the approved ones."""
+    reader = reader_for(request)
+    queryset = scope_by_project(request, queryset, "metric__project")
+    if reader.project_ids is not None and reader.project_ids <= reader.member_project_ids:
+        return queryset  # a member reading only their own projects
+    members = Q(metric__project_id__in=reader.member_project_ids)
+    return queryset.filter(members | approved_values_q())

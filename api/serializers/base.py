@@ -1,0 +1,85 @@
+"""Shared pieces of the serializers: what each endpoint returns, field by field. Every field
+says what it holds: the OpenAPI schema is generated from these help texts.
+
+Conventions: `id` is the database id and never changes; a row's parent appears as
+`<parent>_id` and, where the parent has a stable code, `<parent>_code`; months are ISO dates
+(the first day of the month) with a statistical `*_code` beside them (2022M05); times are UTC;
+money is a number in euros."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers as S
+
+from projects.months import period_code
+
+
+class UTCDateTimeField(S.DateTimeField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(M\d{2}|Q[1-4])?$",
+                      "example": "2022M05"})
+class PeriodCodeField(S.Field):
+    """A month as PxWeb's period code (2022M05); with `frequency`, the code of the metric's
+    frequency (2022Q2, 2022)."""
+
+    def __init__(self, frequency_attr: str | None = None, **kwargs):
+        self.frequency_attr = frequency_attr
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        month = super().get_attribute(instance)
+        frequency = "monthly"
+        if self.frequency_attr:
+            for part in self.frequency_attr.split("."):
+                instance = getattr(instance, part)
+            frequency = instance
+        return (month, frequency)
+
+    def to_representation(self, value):
+        month, frequency = value
+        return period_code(month, frequency) if month else None
+
+
+def money(help_text, **kwargs):
+    return S.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False,
+                          read_only=True, help_text=help_text, **kwargs)
+
+
+def number(help_text, **kwargs):
+    return S.DecimalField(max_digits=18, decimal_places=4, coerce_to_string=False,
+                          read_only=True, allow_null=True, help_text=help_text, **kwargs)
+
+
+def codes(source, help_text, slug="code"):
+    return S.SlugRelatedField(source=source, slug_field=slug, many=True, read_only=True,
+                              help_text=help_text)
+
+
+ID = _("Stable id of the row.")
+UPDATED = _("When the row last changed (UTC).")
+PROJECT_ID = _("Id of the project.")
+PROJECT_CODE = _("Short name of the project, e.g. POSOTE20.")
+
+
+class ReadSerializer(S.Serializer):
+    """Read-only: the API takes no writes."""
+
+    def create(self, validated_data):  # pragma: no cover - never called
+        raise NotImplementedError
+
+    def update(self, instance, validated_data):  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+class ProjectRowSerializer(ReadSerializer):
+    id = S.IntegerField(read_only=True, help_text=ID)
+    project_id = S.IntegerField(read_only=True, help_text=PROJECT_ID)
+    project_code = S.CharField(source="project.code", read_only=True, help_text=PROJECT_CODE)
+
+

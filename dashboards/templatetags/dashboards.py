@@ -1,0 +1,323 @@
+"""Chart and number components of the dashboards: one tag per chart, so every page (and,
+once the chart functions move next to the PDF ones, every document) draws it the same way.
+
+The tags only translate labels and shape the selectors' data for the pure SVG functions of
+reports/pdf/charts.py (timeline, metric series) and dashboards/charts.py (the rest)."""
+
+import datetime as dt
+
+from django import template
+from django.utils import formats, translation
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from dashboards import charts, progress
+from dashboards.selectors import LIGHT_ORDER, PROBABILITY_BANDS
+from indicators.models import Metric
+from projects.months import month_range
+from reports.pdf.charts import series_svg, timeline_svg
+
+register = template.Library()
+
+
+def light_names() -> dict[str, str]:
+    return {
+        "green": pgettext("status light", "green"),
+        "yellow": pgettext("status light", "yellow"),
+        "red": pgettext("status light", "red"),
+        "blue": pgettext("status light", "blue"),
+        "grey": pgettext("status light", "grey"),
+        "": pgettext("status light", "no report"),
+    }
+
+
+@register.filter
+def light_name(light: str) -> str:
+    """'green' -> 'vihreä': the short name used in tables and chart labels."""
+    return light_names().get(light or "", light)
+
+
+@register.simple_tag
+def light_order() -> list[str]:
+    return list(LIGHT_ORDER)
+
+
+@register.filter
+def get(mapping, key):
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def pct(value, decimals: int = 0) -> str:
+    """0.4267 share or 42.67 percent -> '43 %' ('–' when unknown). Give shares with |share."""
+    if value is None or value == "":
+        return "–"
+    return f"{formats.number_format(float(value), int(decimals), use_l10n=True)} %"
+
+
+@register.filter
+def share(value, decimals: int = 0) -> str:
+    return "–" if value is None else pct(float(value) * 100, decimals)
+
+
+@register.filter
+def eur(value) -> str:
+    """Money in whole euros with the language's thousands separator."""
+    if value is None or value == "":
+        return "–"
+    return f"{formats.number_format(round(float(value)), 0, use_l10n=True, force_grouping=True)} €"
+
+
+@register.filter
+def num(value) -> str:
+    """A metric value: no trailing zeros, the language's decimal separator."""
+    if value is None or value == "":
+        return "–"
+    number = round(float(value), 2)
+    decimals = 0 if number == int(number) else 2 if round(number, 1) != number else 1
+    return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def metric_value(value, metric: Metric) -> str:
+    """A value as the metric's kind reads: yes/no, a phase name, or a number with its unit."""
+    if value is None:
+        return "–"
+    if metric.kind == Metric.Kind.YES_NO:
+        return _("yes") if float(value) else _("no")
+    if metric.kind == Metric.Kind.PHASE:
+        return str(dict(Metric.PHASES).get(int(float(value)), num(value)))
+    return f"{num(value)} {metric.unit}".strip()
+
+
+@register.filter
+def goal_name(goal) -> str:
+    """A national benefit goal's name in the user's language."""
+    if goal is None:
+        return _("Not mapped to a national goal")
+    language = translation.get_language() or "fi"
+    if language.startswith("sv") and goal.name_sv:
+        return goal.name_sv
+    if language.startswith("en") and goal.name_en:
+        return goal.name_en
+    return goal.name
+
+
+VERDICTS = {
+    progress.MET: ("good", lambda: _("Target met")),
+    progress.ON_TRACK: ("good", lambda: _("Will reach the target at the current pace")),
+    progress.OFF_TRACK: ("bad", lambda: _("Will not reach the target at the current pace")),
+    progress.NOT_MET: ("bad", lambda: _("Target date passed without reaching the target")),
+    progress.UNKNOWN: ("neutral", lambda: _("Too few values to project")),
+    progress.NO_TARGET: ("neutral", lambda: _("No target")),
+    progress.NO_DATA: ("neutral", lambda: _("No values yet")),
+}
+
+
+@register.filter
+def verdict(status: str) -> str:
+    return VERDICTS.get(status, ("neutral", lambda: status))[1]()
+
+
+@register.filter
+def verdict_class(status: str) -> str:
+    return VERDICTS.get(status, ("neutral", None))[0]
+
+
+@register.filter
+def ym(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+@register.filter
+def month_label(month: dt.date) -> str:
+    return f"{month.month}/{month.year}"
+
+
+def _light_summary(counts: dict) -> str:
+    names = light_names()
+    parts = [f"{names[light]} {counts.get(light, 0)}" for light in LIGHT_ORDER
+             if counts.get(light)]
+    return ", ".join(parts) or _("no approved reports")
+
+
+@register.filter
+def light_summary(counts: dict) -> str:
+    """{'green': 3, 'red': 1} -> 'vihreä 3, punainen 1' (the text of a status bar)."""
+    return _light_summary(counts or {})
+
+
+@register.simple_tag
+def status_bars_chart(rows, title: str, width: int = 640, label_width: int = 210):
+    """rows: [(label, counts)] -> stacked bars of the lights."""
+    return mark_safe(charts.status_bars_svg(
+        rows=[{"label": str(label), "counts": counts or {}} for label, counts in rows],
+        order=LIGHT_ORDER, width=width, label_width=label_width, title=title,
+    ))
+
+
+@register.simple_tag
+def status_bar(counts, title: str = ""):
+    """One small stacked bar (a table cell), labelled with its counts."""
+    label = f"{title}: {_light_summary(counts or {})}" if title else _light_summary(counts or {})
+    return mark_safe(charts.status_bars_svg(
+        rows=[{"label": "", "counts": counts or {}}], order=LIGHT_ORDER, width=150,
+        label_width=0, title=label,
+    ))
+
+
+@register.simple_tag
+def status_matrix_chart(dashboard, title: str):
+    rows = [{"label": f"{r.subproject.code} {r.subproject.name}", "grey": r.subproject.starts_later,
+             "cells": r.cells} for r in dashboard.subprojects]
+    return mark_safe(charts.status_matrix_svg(months=dashboard.window, rows=rows, title=title))
+
+
+def timeline_rows(dashboard) -> list[dict]:
+    """The timeline rows as the monthly PDF builds them: a subproject's activities as bars
+    (its planned months when it has none), grey for "starts later", * for carried over."""
+    rows = []
+    for row in dashboard.subprojects:
+        sub = row.subproject
+        bars = [{"label": a.name, "start": a.start_month.isoformat(),
+                 "end": a.end_month.isoformat()} for a in sub.activities.all()]
+        if not bars and sub.start_month and sub.end_month:
+            bars = [{"label": "", "start": sub.start_month.isoformat(),
+                     "end": sub.end_month.isoformat()}]
+        rows.append({"label": f"{sub.code} {sub.name}" + (" *" if sub.carried_over else ""),
+                     "grey": sub.starts_later, "bars": bars})
+    return rows
+
+
+@register.simple_tag
+def timeline_chart(dashboard, title: str):
+    svg = timeline_svg(months=dashboard.timeline_months, rows=timeline_rows(dashboard),
+                       marker=dashboard.month, title=title)
+    return mark_safe(svg.replace('role="img"', f'role="img" aria-label="{escape(title)}"', 1))
+
+
+def card_axis(card, month: dt.date) -> list[dt.date]:
+    """Months of a metric card's x axis: from its first value to the later of the month and
+    the target date."""
+    first = next(iter(card.series), month)
+    last = month
+    if card.target and card.target.target_date:
+        last = max(month, card.target.target_date.replace(day=1))
+    return month_range(min(first, month), last)
+
+
+@register.simple_tag
+def metric_chart(card, month: dt.date):
+    axis = card_axis(card, month)
+    index = {m: i for i, m in enumerate(axis)}
+    target = card.target
+    title = _("%(code)s %(name)s: values by month, baseline and target") % {
+        "code": card.metric.code, "name": card.metric.name[:80]}
+    svg = series_svg(
+        values=[(index[p], float(v)) for p, v in card.series.items() if p in index],
+        months=len(axis),
+        baseline=float(target.baseline_value) if target and target.baseline_value is not None
+        else None,
+        target=float(target.target_value) if target and target.target_value is not None
+        else None,
+        title=title,
+    )
+    return mark_safe(svg.replace('role="img"', f'role="img" aria-label="{escape(title)}"', 1))
+
+
+@register.simple_tag
+def risk_chart(risks, title: str):
+    bands = [f"{low}–{high} %" for low, high in PROBABILITY_BANDS]
+    return mark_safe(charts.risk_matrix_svg(
+        counts=risks.cells, bands=bands, severity_label=_("Severity"),
+        probability_label=_("Probability"), title=title,
+    ))
+
+
+@register.simple_tag
+def budget_chart(rows, title: str):
+    """rows: [(label, Budget)] -> planned vs actual bars."""
+    return mark_safe(charts.budget_bars_svg(
+        rows=[{"label": str(label), "planned": float(b.planned), "actual": float(b.actual)}
+              for label, b in rows],
+        planned_label=_("Planned"), actual_label=_("Actual"), title=title,
+    ))
+
+
+@register.simple_tag
+def comparison_chart(group, title: str):
+    rows = [{"label": f"{r.project.region.name} ({r.project.code})",
+             "value": r.progress.latest,
+             "target": float(r.target.target_value) if r.target and
+             r.target.target_value is not None else None}
+            for r in group.rows]
+    return mark_safe(charts.value_bars_svg(rows=rows, target_label=_("Target"), title=title))
+
+
+@register.simple_tag
+def sub_budget_rows(dashboard):
+    return [(f"{r.subproject.code} {r.subproject.name}", r.budget) for r in dashboard.subprojects
+            if r.budget.planned or r.budget.actual]
+
+
+@register.simple_tag
+def year_budget_rows(dashboard):
+    return [(str(year), budget) for year, budget in dashboard.budget_years.items()]
+
+
+@register.simple_tag
+def wp_status_rows(dashboard):
+    return [(f"{w.work_package.code} {w.work_package.name}", w.counts)
+            for w in dashboard.work_packages]
+
+
+@register.simple_tag
+def goal_status_rows(overview):
+    return [(goal_name(g.goal), g.counts) for g in overview.goals]
+
+
+@register.simple_tag
+def project_status_rows(overview):
+    return [(f"{r.project.region.name} ({r.project.code})", r.counts) for r in overview.projects]
+
+
+@register.simple_tag
+def project_budget_rows(overview):
+    return [(f"{r.project.region.name} ({r.project.code})", r.budget) for r in overview.projects]
+
+
+@register.simple_tag
+def series_table(card, caption: str):
+    """A metric card's values as a table (the chart's text alternative), newest first."""
+    rows = format_html_join(
+        "", '<tr><th scope="row">{}</th><td class="num">{}</td></tr>',
+        ((month_label(p), metric_value(v, card.metric)) for p, v in reversed(card.series.items())),
+    )
+    return format_html(
+        '<table class="data compact"><caption>{}</caption><thead><tr><th scope="col">{}</th>'
+        '<th scope="col" class="num">{}</th></tr></thead><tbody>{}</tbody></table>',
+        caption, _("Month"), _("Value"), rows,
+    )
+
+
+@register.simple_tag
+def matrix_table(dashboard, caption: str):
+    """The status matrix as a table: subprojects × months, each cell the light's name."""
+    names = light_names()
+    head = format_html_join("", '<th scope="col">{}</th>',
+                            ((month_label(m),) for m in dashboard.window))
+    body = format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', (
+        (f"{r.subproject.code} {r.subproject.name}", format_html_join(
+            "", '<td class="cell cell-{}">{}</td>',
+            ((r.cells.get(f"{m:%Y-%m}") or "none", names.get(r.cells.get(f"{m:%Y-%m}", ""), ""))
+             for m in dashboard.window)))
+        for r in dashboard.subprojects))
+    return format_html(
+        '<table class="data compact matrix-table"><caption>{}</caption><thead><tr>'
+        '<th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>',
+        caption, _("Subproject"), head, body,
+    )
