@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
 
 from api.periods import PERIOD_HELP, parse_period
 
@@ -21,17 +22,21 @@ class UpdatedSinceField(forms.CharField):
         value = super().to_python(value).strip().replace(" ", "+")  # an unescaped + in a URL
         if not value:
             return None
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value) if len(value) == 10 else None
-            if day is None:
-                raise forms.ValidationError(_(
-                    "Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z or 2022-05-01."
-                ))
-            moment = dt.datetime.combine(day, dt.time.min)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)  # naive times are Finnish time
-        return moment
+        message = _("Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z or 2022-05-01.")
+        try:
+            moment = parse_datetime(value)
+            if moment is None:
+                day = parse_date(value) if len(value) == 10 else None
+                if day is None:
+                    raise forms.ValidationError(message)
+                moment = dt.datetime.combine(day, dt.time.min)
+            if not 1900 <= moment.year <= 2999:
+                raise forms.ValidationError(message)
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)  # naive times are Finnish time
+            return moment.astimezone(dt.timezone.utc)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(message) from None
 
 
 class PeriodField(forms.CharField):
@@ -49,27 +54,53 @@ class PeriodField(forms.CharField):
             raise forms.ValidationError(PERIOD_HELP) from None
 
 
-class UpdatedSinceFilter(filters.Filter):
+class DescribedFilter(filters.Filter):
+    """A filter whose OpenAPI schema is given (`schema`) together with its help text."""
+
+    schema: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(self, "field", {**self.schema, "description": kwargs.get("help_text", "")})
+
+
+class UpdatedSinceFilter(DescribedFilter):
     field_class = UpdatedSinceField
+    schema = {"type": "string", "example": "2022-05-01T12:00:00Z"}
 
 
-class PeriodFilter(filters.Filter):
+class PeriodFilter(DescribedFilter):
     field_class = PeriodField
+    schema = {"type": "string", "example": "2022M05",
+              "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?|M[0-9]{2}|Q[1-4])?$"}
 
 
 class CharInFilter(filters.BaseInFilter, filters.CharFilter):
     pass
 
 
-class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
-    pass
+class BoundedIntegerField(forms.IntegerField):
+    """An integer the database can hold (a bigger one is refused, not passed on)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63) + 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = BoundedIntegerField
+
+
+class NumberInFilter(filters.BaseInFilter, IntegerFilter):
+    """Comma-separated ids."""
 
 
 def updated_since_filter(*children: str) -> UpdatedSinceFilter:
     """`updated_since`: rows changed at or after the time, counting changes of the nested
     rows given by the lookups (e.g. a project's phases)."""
 
-    def method(filterset, queryset, name, value):
+    def method(queryset, name, value):
         if value is None:
             return queryset
         changed = Q(updated_at__gte=value)

@@ -1,3 +1,54 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import routers
 
-urlpatterns: list = []
+from api import value_views, views
+from api.schema import DocsView
+from api.throttling import ApiRateThrottle
+from api.viewsets import ReadOnlyApiViewSet
+
+app_name = "api"
+
+
+class ApiRootView(routers.APIRootView):
+    """The endpoints of version 1 of the sote-portal API (read-only)."""
+
+    authentication_classes = ReadOnlyApiViewSet.authentication_classes
+    permission_classes = ReadOnlyApiViewSet.permission_classes
+    throttle_classes = [ApiRateThrottle]
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = ApiRootView
+    include_format_suffixes = False  # ?format= picks the format
+
+
+router = Router()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("work-packages", views.WorkPackageViewSet, basename="work-package")
+router.register("goals", views.GoalViewSet, basename="goal")
+router.register("subprojects", views.SubprojectViewSet, basename="subproject")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("metrics", views.MetricViewSet, basename="metric")
+router.register("metric-values", value_views.MetricValueViewSet, basename="metric-value")
+router.register("monthly-reports", views.MonthlyReportViewSet, basename="monthly-report")
+router.register("rollups", views.RollupViewSet, basename="rollup")
+router.register("budget-lines", views.BudgetLineViewSet, basename="budget-line")
+router.register("actual-costs", views.ActualCostViewSet, basename="actual-cost")
+router.register("risks", views.RiskViewSet, basename="risk")
+router.register("evaluation-rounds", views.EvaluationRoundViewSet, basename="evaluation-round")
+router.register("documents", views.DocumentViewSet, basename="document")
+
+v1 = [path("v1/", include(router.urls))]
+
+urlpatterns = [
+    *v1,
+    path("schema/", SpectacularAPIView.as_view(
+        patterns=[path("api/", include((v1, "api")))],
+        authentication_classes=ReadOnlyApiViewSet.authentication_classes,
+        custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1"},
+    ), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+]

@@ -25,6 +25,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
+from dashboards import progress as progress_rules
 from indicators.models import Metric, MetricTarget, MetricValue
 from projects import permissions
 from projects.models import BenefitGoal, Phase, Project, Region
@@ -33,10 +34,14 @@ from reports import selectors as report_selectors
 from reports.models import MonthlyReport, ProjectRollup, StatusLight, WorkPackageStatus
 from reports.rollups import worst_light
 from workpackages.models import (
-    Activity, ActualCost, BudgetLine, Risk, RiskReview, Subproject, WorkPackage,
+    Activity,
+    ActualCost,
+    BudgetLine,
+    Risk,
+    RiskReview,
+    Subproject,
+    WorkPackage,
 )
-
-from dashboards import progress as progress_rules
 
 APPROVED = MonthlyReport.State.APPROVED
 LIGHT_ORDER = [StatusLight.GREEN, StatusLight.YELLOW, StatusLight.RED, StatusLight.BLUE,
@@ -200,7 +205,9 @@ def _card(metric: Metric, target: MetricTarget | None, rows, month: dt.date) -> 
 
 def metric_cards(metrics_q: Q, month: dt.date) -> list[MetricCard]:
     """Cards for the metrics matching the filter: the monthly series up to the month, the
-    target valid in the month and the verdict of dashboards.progress.judge. Three queries."""
+    target valid in the month and the verdict of dashboards.progress.judge. A metric with
+    neither a value nor a target has nothing to show and is left out (as in the monthly PDF).
+    Three queries."""
     metrics = list(
         Metric.objects.filter(metrics_q).exclude(kind=Metric.Kind.TEXT)
         .select_related("subproject", "goal").distinct().order_by("code_sort")
@@ -208,7 +215,8 @@ def metric_cards(metrics_q: Q, month: dt.date) -> list[MetricCard]:
     ids = [m.pk for m in metrics]
     targets = _targets_by_metric(ids, month)
     values = _values_by_metric(ids, month)
-    return [_card(m, targets.get(m.pk), values.get(m.pk, []), month) for m in metrics]
+    return [_card(m, targets.get(m.pk), values.get(m.pk, []), month) for m in metrics
+            if m.pk in targets or m.pk in values]
 
 
 # --- The national overview ----------------------------------------------------------------
@@ -628,9 +636,11 @@ def _dashboard(*, project: Project, month: dt.date, window: int, work_package=No
         summary = ProjectRollup.objects.filter(project=project, month=month).values_list(
             "narrative", flat=True).first() or ""
 
-    year = month.year
-    budgets = _budgets(_planned(by_sub, "subproject_id"),
-                       _actual(by_sub, "subproject_id", month), year)
+    planned_rows = list(_planned(by_sub, "subproject_id"))
+    actual_rows = list(_actual(by_sub, "subproject_id", month))
+    budgets = _budgets(planned_rows, actual_rows, month.year)
+    budget_years = _budgets([(y, y, t) for _, y, t in planned_rows],
+                            [(y, y, t) for _, y, t in actual_rows], month.year)
 
     wp_rows = {wp.pk: WorkPackageRow(wp, []) for wp in work_packages}
     total_budget, counts = Budget(), {}
@@ -668,7 +678,7 @@ def _dashboard(*, project: Project, month: dt.date, window: int, work_package=No
         timeline_months=_timeline_months(subprojects, phases, month),
         work_packages=list(wp_rows.values()), subprojects=subproject_rows,
         cards=metric_cards(metrics_q, month),
-        budget=total_budget, budget_years=_budget_years(by_sub, month),
+        budget=total_budget, budget_years=dict(sorted(budget_years.items())),
         counts=counts,
         expected=sum(1 for r in subproject_rows if r.expected),
         reported=sum(1 for r in subproject_rows if r.expected and r.reported),
@@ -681,18 +691,6 @@ def _dashboard(*, project: Project, month: dt.date, window: int, work_package=No
         phase=_covering_phase(phases, month) if phases else None,
         co_implementers=co_implementers, summary=summary,
     )
-
-
-def _budget_years(by_sub: Q, month: dt.date) -> dict[int, Budget]:
-    """Planned and actual money per year (actual costs up to the month)."""
-    years: dict[int, Budget] = defaultdict(Budget)
-    for year, total in (BudgetLine.objects.filter(by_sub).order_by().values_list("year")
-                        .annotate(total=Sum("amount"))):
-        years[year].planned += total or 0
-    for year, total in (ActualCost.objects.filter(by_sub, period__lte=month).order_by()
-                        .values_list(ExtractYear("period")).annotate(total=Sum("amount"))):
-        years[year].actual += total or 0
-    return dict(sorted(years.items()))
 
 
 def project_dashboard(project: Project, *, month: dt.date, window: int = 12) -> Dashboard:

@@ -11,15 +11,15 @@ import importlib
 import io
 import json
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 from pypdf import PdfReader
 
 from projects import permissions
@@ -48,10 +48,20 @@ def collect(document: GeneratedDocument) -> dict:
     return _module(document.kind).collect(**kwargs)
 
 
-@transaction.atomic
 def document_request(*, project: Project, kind: str, user, month: dt.date | None = None,
                      phase: Phase | None = None) -> GeneratedDocument:
-    """Queue a document; the worker is asked only after the row is committed."""
+    """Queue a document; the worker is asked only after the row is committed. If the queue
+    cannot be reached, the row comes back failed with a message saying so (never lost
+    silently): the caller shows it instead of "queued"."""
+    document = _document_create(project=project, kind=kind, user=user, month=month,
+                                phase=phase)
+    if not transaction.get_connection().in_atomic_block:  # committed and sent (or refused)
+        document.refresh_from_db(fields=["status", "error", "finished_at"])
+    return document
+
+
+@transaction.atomic
+def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
     from reports import tasks
 
     if not permissions.can_view_project(user, project):
@@ -66,8 +76,8 @@ def document_request(*, project: Project, kind: str, user, month: dt.date | None
 def _enqueue(document_id: int, tasks) -> None:
     try:
         tasks.render_document.delay(document_id)
-    except BrokerError as error:  # Redis down: say so now rather than lose the job
-        log.error("document %s not queued: %s", document_id, error)
+    except Exception as error:  # noqa: BLE001 — Redis down: say so now rather than lose the job
+        log.error("document %s not queued: %r", document_id, error)
         GeneratedDocument.objects.filter(pk=document_id).update(
             status=GeneratedDocument.Status.FAILED, finished_at=timezone.now(),
             error=_("The job queue is not available right now. Try again in a moment."),
@@ -104,29 +114,50 @@ def document_render(*, document_id: int) -> GeneratedDocument:
         document.error = ""
         document.save()
         if document.kind == GeneratedDocument.Kind.MONTHLY:
-            transaction.on_commit(lambda: _tell_steering_group(document))
+            # Told inside the transaction that marks the document done: a delivery that
+            # finds it done has told already; one killed before the commit tells again.
+            _tell_steering_group(document)
     return document
 
 
 def document_failed(*, document_id: int, error: str) -> None:
-    """The task gave up: record why and tell the user who asked."""
-    document = GeneratedDocument.objects.select_related("project", "requested_by").get(
-        pk=document_id)
-    if document.status == GeneratedDocument.Status.DONE:
-        return
-    document.status = GeneratedDocument.Status.FAILED
-    document.error = error[:2000]
-    document.finished_at = timezone.now()
-    document.save(update_fields=["status", "error", "finished_at", "updated_at"])
-    user = document.requested_by
-    if user and user.email:
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                _("The document could not be produced: %(doc)s") % {"doc": document},
-                _("Producing the document failed. You can ask for it again in the portal.\n\n"
-                  "%(error)s") % {"error": document.error},
-                settings.DEFAULT_FROM_EMAIL, [user.email],
-            )
+    """The task gave up: record why and tell the user who asked (once: a task delivered
+    again after a crash finds the document failed already and says nothing more)."""
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update(of=("self",)).select_related(
+            "project", "requested_by").get(pk=document_id)
+        if document.status in (GeneratedDocument.Status.DONE, GeneratedDocument.Status.FAILED):
+            return
+        document.status = GeneratedDocument.Status.FAILED
+        document.error = error[:2000]
+        document.finished_at = timezone.now()
+        document.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        user = document.requested_by
+        if user and user.email:
+            with translation.override(settings.LANGUAGE_CODE):
+                _mail(
+                    _("The document could not be produced: %(doc)s") % {"doc": document},
+                    _("Producing the document failed. You can ask for it again in the "
+                      "portal.\n\n%(error)s") % {"error": document.error},
+                    [user.email], key=f"document-{document.pk}-failed",
+                )
+
+
+def _mail(subject: str, body: str, to: list[str], *, key: str) -> None:
+    """Send one notification, sent from inside the transaction that records it.
+
+    The Message-ID is derived from the effect's idempotency key, so in the one window where
+    a message can go out twice (the worker dies between handing the mail to the server and
+    the commit) the copies carry the same Message-ID and mail clients show one. A mail
+    server that is down does not undo the document: the failure is logged, the document is
+    in the portal anyway."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "sote-portal"
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to,
+                           headers={"Message-ID": f"<sote-portal.{key}@{domain}>"})
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        log.exception("notification %s to %s not sent", key, to)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -142,9 +173,9 @@ def _tell_steering_group(document: GeneratedDocument) -> None:
     if not emails:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
+        _mail(
             _("%(project)s: the monthly report %(month)s is ready") % {
                 "project": document.project.code, "month": f"{document.month:%m/%Y}"},
             _("The monthly status report is ready to read in the portal."),
-            settings.DEFAULT_FROM_EMAIL, emails,
+            emails, key=f"document-{document.pk}-ready",
         )

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,15 +46,25 @@ def close_due_periods(*, today: dt.date | None = None) -> int:
 
 
 def _send_once(period, user, kind, today, subject, body) -> bool:
-    """Send the mail unless it was already sent today (the row is the idempotency key)."""
+    """Send the mail unless it was already sent today. The Reminder row is the idempotency
+    key: it is inserted in the same transaction that sends the mail, so the row exists
+    exactly when the mail went out — a worker killed before the commit leaves no row and the
+    redelivered task sends it; a second delivery running at the same time waits for the
+    first's row and then skips. A mail server that refuses rolls the row back, and the task
+    is retried (reports/tasks.py). The Message-ID comes from the key, so the copies from the
+    one window where a mail can go out twice (killed between the mail server's acceptance
+    and the commit) are one message to the recipient's mail client."""
     if not user.email:
         return False
+    key = f"reminder-{period.pk}-{user.pk}-{kind}-{today:%Y%m%d}"
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "sote-portal"
     try:
         with transaction.atomic():
             Reminder.objects.create(period=period, user=user, kind=kind, sent_on=today)
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
+                         headers={"Message-ID": f"<sote-portal.{key}@{domain}>"}).send()
     except IntegrityError:
         return False
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
 
 

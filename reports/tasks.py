@@ -1,15 +1,39 @@
-"""Celery tasks of the reporting: thin wrappers that call the services (scheduled by beat)."""
+"""Celery tasks of the reporting: thin wrappers that call the services (scheduled by beat).
+
+Every task may run more than once for one request: tasks are acknowledged late, so a worker
+killed mid-task (or a broker restarted before the acknowledgement arrived) leaves the message
+to be delivered again. Each effect therefore has an idempotency key that is claimed in the
+same database transaction as the effect itself:
+
+- render_document: the GeneratedDocument row (select_for_update + status check); the file
+  name is fixed by the row, and the steering group's e-mail is sent inside the transaction
+  that marks the document done (reports/documents.py).
+- send_reporting_reminders: a Reminder row per (period, recipient, kind, day), inserted in
+  the transaction that sends the e-mail (reports/periods.py).
+- compute_rollup and friends: recomputation from the data; the roll-up row is locked and
+  rewritten, so running it twice gives the same rows (reports/rollups.py).
+
+The document and roll-up tasks keep no result (nothing reads it): sending them then needs
+only the broker, not the result backend, and fails fast when Redis is down."""
 
 import datetime as dt
+import logging
+import smtplib
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Exists, OuterRef
 
 from projects.models import Project
 from reports import documents, periods, rollups
+from reports.models import MonthlyReport, ProjectRollup
 
-RETRY = {"autoretry_for": (OperationalError, ConnectionError), "retry_backoff": True,
-         "retry_backoff_max": 300, "max_retries": 8, "acks_late": True}
+log = logging.getLogger(__name__)
+
+# Worth trying again later: the database or the mail server was unreachable for a moment.
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError, smtplib.SMTPException)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 300,
+         "max_retries": 8, "acks_late": True}
 
 
 @shared_task(**RETRY)
@@ -27,24 +51,65 @@ def send_reporting_reminders() -> int:
     return periods.send_reminders()
 
 
-@shared_task(**RETRY)
+@shared_task(ignore_result=True, **RETRY)
 def compute_rollup(project_id: int, month: str) -> int:
     """Recompute one project's month (sent after a report is approved or reopened)."""
     project = Project.objects.get(pk=project_id)
     return rollups.rollup_compute(project=project, month=dt.date.fromisoformat(month)).pk
 
 
-@shared_task(**RETRY)
+@shared_task(ignore_result=True, **RETRY)
 def compute_national_rollup(month: str) -> int:
     return rollups.national_rollup(month=dt.date.fromisoformat(month))
 
 
-@shared_task(bind=True, **RETRY)
+def stale_rollups() -> list[tuple[int, dt.date]]:
+    """(project id, month) of the roll-ups older than a report of their month, and of the
+    months with approved reports but no roll-up yet."""
+    changed_since = MonthlyReport.objects.filter(
+        subproject__project=OuterRef("project"), period=OuterRef("month"),
+        updated_at__gt=OuterRef("computed_at"),
+    )
+    stale = set(ProjectRollup.objects.filter(Exists(changed_since))
+                .values_list("project_id", "month"))
+    has_rollup = ProjectRollup.objects.filter(project=OuterRef("subproject__project"),
+                                              month=OuterRef("period"))
+    stale |= set(
+        MonthlyReport.objects.filter(state=MonthlyReport.State.APPROVED)
+        .exclude(Exists(has_rollup)).values_list("subproject__project_id", "period").distinct()
+    )
+    return sorted(stale)
+
+
+@shared_task(**RETRY)
+def recompute_stale_rollups() -> int:
+    """The safety net of compute_rollup (run by beat every hour): recompute every roll-up
+    whose reports changed after it was computed — e.g. a report approved while Redis was
+    down, when the compute_rollup job could not be queued."""
+    count = 0
+    for project_id, month in stale_rollups():
+        rollups.rollup_compute(project=Project.objects.get(pk=project_id), month=month)
+        count += 1
+    return count
+
+
+def enqueue_rollup(project_id: int, month: str) -> None:
+    """Ask a worker to recompute the roll-up. Called after the change is committed, so it
+    must not fail the request that made the change: if the queue is unreachable, the change
+    stays saved and recompute_stale_rollups picks the month up within the hour."""
+    try:
+        compute_rollup.delay(project_id, month)
+    except Exception:  # noqa: BLE001 — Redis down (kombu OperationalError) or any other
+        log.exception("roll-up of project %s %s not queued; the hourly recomputation of "
+                      "stale roll-ups will do it", project_id, month)
+
+
+@shared_task(bind=True, ignore_result=True, **RETRY)
 def render_document(self, document_id: int) -> int:
     """Produce a PDF; on the last failed try, record the error and tell the requester."""
     try:
         return documents.document_render(document_id=document_id).pk
-    except (OperationalError, ConnectionError) as error:
+    except TRANSIENT as error:
         if self.request.retries >= self.max_retries:  # giving up after the backoff
             documents.document_failed(document_id=document_id, error=repr(error))
         raise  # transient: retried with backoff by autoretry_for

@@ -45,7 +45,7 @@ def test_monthly_cycle_in_the_browser(live_server, page, cast):
     page.get_by_role("button", name="Kirjaudu ulos").click()
     log_in(page, live_server, "koordinaattori", PASSWORD)
     page.get_by_role("link", name=re.compile("Digitiimi")).click()
-    page.get_by_text("Lisää koulutettujen määrä.").wait_for()
+    page.get_by_text("Lisää koulutettujen määrä.", exact=True).wait_for()  # the return comment
     page.get_by_label("Tilanne / keskeiset aikaansaannokset").fill(
         "Digihoitajien koulutus pidetty, 24 koulutettua."
     )

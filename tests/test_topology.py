@@ -37,6 +37,13 @@ def fresh_database() -> str:
     return f"{base}/{DB_NAME}"
 
 
+def behind_proxy(port: int, path: str) -> urllib.request.Request:
+    """A request as the TLS-terminating proxy in front of gunicorn forwards it (production
+    settings redirect plain HTTP to HTTPS)."""
+    return urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                  headers={"X-Forwarded-Proto": "https"})
+
+
 def test_serve_starts_web_worker_and_beat(tmp_path):
     port = free_port()
     redis_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"  # its own queue
@@ -54,7 +61,7 @@ def test_serve_starts_web_worker_and_beat(tmp_path):
     try:
         def login_page():
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as r:
+                with urllib.request.urlopen(behind_proxy(port, "/accounts/login/")) as r:
                     return r.status == 200 and b'lang="fi"' in r.read()
             except OSError:
                 return False
@@ -64,7 +71,7 @@ def test_serve_starts_web_worker_and_beat(tmp_path):
         result = client.send_task("reports.tasks.close_reporting_periods")
         assert result.get(timeout=60) == 0  # the worker ran it against the fresh database
         wait_for(lambda: b"beat: Starting" in log.read_bytes(), 60, "beat to start", step=0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/portal.css") as r:
+        with urllib.request.urlopen(behind_proxy(port, "/static/css/portal.css")) as r:
             assert r.status == 200  # static files served in production mode
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -56,9 +56,21 @@ def number(help_text, **kwargs):
                           read_only=True, allow_null=True, help_text=help_text, **kwargs)
 
 
-def codes(source, help_text, slug="code"):
-    return S.SlugRelatedField(source=source, slug_field=slug, many=True, read_only=True,
-                              help_text=help_text)
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class CodesField(S.Field):
+    """The codes (or another attribute) of a prefetched many-to-many relation, as a list."""
+
+    def __init__(self, slug: str = "code", **kwargs):
+        self.slug = slug
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, manager):
+        return [getattr(item, self.slug) for item in manager.all()]
+
+
+def codes(help_text, slug="code", **kwargs):
+    return CodesField(slug=slug, help_text=help_text, **kwargs)
 
 
 ID = _("Stable id of the row.")

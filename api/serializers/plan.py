@@ -65,7 +65,7 @@ class ProjectSerializer(ReadSerializer):
         "Name of the region in Finnish."))
     administrator_key = S.CharField(source="administrator.key", read_only=True, help_text=_(
         "Key of the administering organisation (hallinnoija)."))
-    co_implementer_keys = codes("co_implementers", _(
+    co_implementer_keys = codes(source="co_implementers", help_text=_(
         "Keys of the co-implementing organisations (osatoteuttajat)."), slug="key")
     description = S.CharField(read_only=True, help_text=_("Description."))
     innokyla_url = S.CharField(read_only=True, help_text=_("Innokylä page (may be empty)."))
@@ -79,11 +79,11 @@ class WorkPackageSerializer(ProjectRowSerializer):
     name = S.CharField(read_only=True, help_text=_("Name."))
     kind = S.CharField(read_only=True, help_text=_(
         "work_package, development_entity, theme, cross_cutting or coordination."))
-    benefit_goal_codes = codes("benefit_goals", _(
+    benefit_goal_codes = codes(source="benefit_goals", help_text=_(
         "Codes of the national benefit goals (1–5) the work package serves."))
-    lead_organisation_keys = codes("lead_organisations", _(
+    lead_organisation_keys = codes(source="lead_organisations", help_text=_(
         "Keys of the lead organisations."), slug="key")
-    lead_people = codes("lead_people", _("Names of the responsible people."), slug="name")
+    lead_people = codes(_("Names of the responsible people."), slug="name")
     description = S.CharField(read_only=True, help_text=_("Description."))
     objectives = S.CharField(read_only=True, help_text=_("Objectives (Tavoitteet)."))
     why = S.CharField(read_only=True, help_text=_("Why is the work done?"))
@@ -114,11 +114,10 @@ class SubprojectSerializer(ProjectRowSerializer):
     code = S.CharField(read_only=True, help_text=_("Code, unique within the project."))
     name = S.CharField(read_only=True, help_text=_("Name."))
     objective = S.CharField(read_only=True, help_text=_("Objective (Tavoite)."))
-    goal_codes = codes("goals", _("Codes of the project goals the subproject serves."))
+    goal_codes = codes(source="goals", help_text=_("Codes of the project goals the subproject serves."))
     organisation_key = S.CharField(source="organisation.key", read_only=True, allow_null=True,
                                    help_text=_("Key of the responsible organisation."))
-    responsible_people = codes("responsible_people", _("Names of the responsible people."),
-                               slug="name")
+    responsible_people = codes(_("Names of the responsible people."), slug="name")
     start_month = S.DateField(read_only=True, allow_null=True, help_text=_(
         "Planned start month (first day)."))
     end_month = S.DateField(read_only=True, allow_null=True, help_text=_(

@@ -5,10 +5,11 @@ The tags only translate labels and shape the selectors' data for the pure SVG fu
 reports/pdf/charts.py (timeline, metric series) and dashboards/charts.py (the rest)."""
 
 import datetime as dt
+import html
 
 from django import template
 from django.utils import formats, translation
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -56,7 +57,9 @@ def pct(value, decimals: int = 0) -> str:
     """0.4267 share or 42.67 percent -> '43 %' ('–' when unknown). Give shares with |share."""
     if value is None or value == "":
         return "–"
-    return f"{formats.number_format(float(value), int(decimals), use_l10n=True)} %"
+    # number_format cuts a float's decimals; round first so 26.7 reads 27.
+    decimals = int(decimals)
+    return f"{formats.number_format(round(float(value), decimals), decimals, use_l10n=True)} %"
 
 
 @register.filter
@@ -72,26 +75,39 @@ def eur(value) -> str:
     return f"{formats.number_format(round(float(value)), 0, use_l10n=True, force_grouping=True)} €"
 
 
+def _separators() -> tuple[str, str]:
+    return formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR")
+
+
+def _number(value, separators: tuple[str, str]) -> str:
+    """Up to two decimals without trailing zeros, grouped, in the language's separators."""
+    text = f"{round(float(value), 2):,.2f}".rstrip("0").rstrip(".")
+    decimal, thousand = separators
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousand)
+
+
 @register.filter
 def num(value) -> str:
     """A metric value: no trailing zeros, the language's decimal separator."""
     if value is None or value == "":
         return "–"
-    number = round(float(value), 2)
-    decimals = 0 if number == int(number) else 2 if round(number, 1) != number else 1
-    return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
+    return _number(value, _separators())
+
+
+def _metric_value(value, metric: Metric, separators: tuple[str, str]) -> str:
+    if value is None or value == "":
+        return "–"
+    if metric.kind == Metric.Kind.YES_NO:
+        return _("yes") if float(value) else _("no")
+    if metric.kind == Metric.Kind.PHASE:
+        return str(dict(Metric.PHASES).get(int(float(value)), _number(value, separators)))
+    return f"{_number(value, separators)} {metric.unit}".strip()
 
 
 @register.filter
 def metric_value(value, metric: Metric) -> str:
     """A value as the metric's kind reads: yes/no, a phase name, or a number with its unit."""
-    if value is None:
-        return "–"
-    if metric.kind == Metric.Kind.YES_NO:
-        return _("yes") if float(value) else _("no")
-    if metric.kind == Metric.Kind.PHASE:
-        return str(dict(Metric.PHASES).get(int(float(value)), num(value)))
-    return f"{num(value)} {metric.unit}".strip()
+    return _metric_value(value, metric, _separators())
 
 
 @register.filter
@@ -292,32 +308,36 @@ def project_budget_rows(overview):
 
 @register.simple_tag
 def series_table(card, caption: str):
-    """A metric card's values as a table (the chart's text alternative), newest first."""
-    rows = format_html_join(
-        "", '<tr><th scope="row">{}</th><td class="num">{}</td></tr>',
-        ((month_label(p), metric_value(v, card.metric)) for p, v in reversed(card.series.items())),
+    """A metric card's values as a table (the chart's text alternative), newest first.
+    Built as one string: it is the page's largest repeated markup."""
+    separators = _separators()
+    rows = "".join(
+        f'<tr><th scope="row">{month_label(p)}</th>'
+        f'<td class="num">{html.escape(_metric_value(v, card.metric, separators))}</td></tr>'
+        for p, v in reversed(card.series.items())
     )
     return format_html(
         '<table class="data compact"><caption>{}</caption><thead><tr><th scope="col">{}</th>'
         '<th scope="col" class="num">{}</th></tr></thead><tbody>{}</tbody></table>',
-        caption, _("Month"), _("Value"), rows,
+        caption, _("Month"), _("Value"), mark_safe(rows),
     )
 
 
 @register.simple_tag
 def matrix_table(dashboard, caption: str):
     """The status matrix as a table: subprojects × months, each cell the light's name."""
-    names = light_names()
-    head = format_html_join("", '<th scope="col">{}</th>',
-                            ((month_label(m),) for m in dashboard.window))
-    body = format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', (
-        (f"{r.subproject.code} {r.subproject.name}", format_html_join(
-            "", '<td class="cell cell-{}">{}</td>',
-            ((r.cells.get(f"{m:%Y-%m}") or "none", names.get(r.cells.get(f"{m:%Y-%m}", ""), ""))
-             for m in dashboard.window)))
-        for r in dashboard.subprojects))
+    names = {light: html.escape(name) for light, name in light_names().items() if light}
+    keys = [f"{m:%Y-%m}" for m in dashboard.window]
+    head = "".join(f'<th scope="col">{month_label(m)}</th>' for m in dashboard.window)
+    body = []
+    for r in dashboard.subprojects:
+        cells = "".join(
+            f'<td class="cell cell-{r.cells.get(k) or "none"}">{names.get(r.cells.get(k), "–")}'
+            "</td>" for k in keys)
+        body.append(f'<tr><th scope="row">{html.escape(r.subproject.code)} '
+                    f"{html.escape(r.subproject.name)}</th>{cells}</tr>")
     return format_html(
         '<table class="data compact matrix-table"><caption>{}</caption><thead><tr>'
         '<th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>',
-        caption, _("Subproject"), head, body,
+        caption, _("Subproject"), mark_safe(head), mark_safe("".join(body)),
     )

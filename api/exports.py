@@ -1,0 +1,143 @@
+"""The fast path for metric values: JSON pages, CSV and JSON streams, and JSON-stat.
+
+A national pull is a few hundred thousand rows, so no serializer runs per row. The database
+returns narrow tuples (values_list, the value already a float); the codes of a value's
+metric and category come from small lookup tables built once per response; rows are
+written in chunks by orjson or csv.writer. Memory stays flat: rows are read with a
+server-side cursor (iterator with chunk_size) and written as they come."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import orjson
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
+
+from indicators.models import DisaggregationCategory, Metric
+from projects.months import period_code
+
+CHUNK = 5000
+JSON_OPTIONS = orjson.OPT_UTC_Z
+
+# Columns of a metric-value row, in the order of the CSV; the JSON objects have these keys.
+METRIC_COLUMNS = (
+    "metric_code", "project_id", "project_code", "region_code", "work_package_code",
+    "subproject_code", "goal_code", "benefit_goal_code", "frequency", "unit",
+)
+COLUMNS = (
+    "id", "metric_id", *METRIC_COLUMNS, "period", "period_code", "disaggregation_code",
+    "category_code", "value", "text_value", "comment", "updated_at",
+)
+_FETCHED = ("id", "metric_id", "period", "category_id", "value_number", "text_value",
+            "comment", "updated_at")
+
+
+def value_tuples(queryset: QuerySet) -> QuerySet:
+    """The narrow tuples the rows are made of, in id order."""
+    return queryset.annotate(value_number=Cast("value", FloatField())).order_by("id").values_list(
+        *_FETCHED
+    )
+
+
+def value_dicts(queryset: QuerySet) -> QuerySet:
+    """The same as dicts, for the cursor paginator (it reads the position from `id`)."""
+    return queryset.annotate(value_number=Cast("value", FloatField())).order_by("id").values(
+        *_FETCHED
+    )
+
+
+class Lookups:
+    """Codes of metrics and categories by id, read once (metrics lazily, as they appear)."""
+
+    def __init__(self):
+        self.metrics: dict[int, tuple] = {}
+        self.categories: dict[int | None, tuple] = {None: ("", "_T")}
+        self.periods: dict[tuple, tuple[str, str]] = {}
+        for pk, dis_code, code in DisaggregationCategory.objects.values_list(
+            "pk", "disaggregation__code", "code"
+        ):
+            self.categories[pk] = (dis_code, code)
+
+    def load_metrics(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self.metrics.keys()
+        if not missing:
+            return
+        for (pk, code, project_id, project_code, region_code, wp_code, sub_code, goal_code,
+             bg1, bg2, bg3, frequency, unit) in Metric.objects.filter(pk__in=missing).values_list(
+            "pk", "code", "project_id", "project__code", "project__region__code",
+            "subproject__work_package__code", "subproject__code", "goal__code",
+            "goal__benefit_goal__code", "goal__parent__benefit_goal__code",
+            "goal__parent__parent__benefit_goal__code", "frequency", "unit",
+        ):
+            self.metrics[pk] = (code, project_id, project_code, region_code, wp_code or "",
+                                sub_code or "", goal_code or "", bg1 or bg2 or bg3 or "",
+                                frequency, unit)
+
+    def period(self, month, frequency: str) -> tuple[str, str]:
+        key = (month, frequency)
+        found = self.periods.get(key)
+        if found is None:
+            found = self.periods[key] = (month.isoformat(), period_code(month, frequency))
+        return found
+
+    def rows(self, chunk: list[tuple]) -> list[tuple]:
+        """Full rows (COLUMNS) of a chunk of fetched tuples."""
+        self.load_metrics({row[1] for row in chunk})
+        metrics, categories, period = self.metrics, self.categories, self.period
+        out = []
+        append = out.append
+        for pk, metric_id, month, category_id, value, text, comment, updated in chunk:
+            metric = metrics[metric_id]
+            append((pk, metric_id, *metric, *period(month, metric[8]),
+                    *categories[category_id], value, text, comment, updated))
+        return out
+
+
+def _chunks(queryset: QuerySet, size: int = CHUNK) -> Iterator[list[tuple]]:
+    rows = queryset.iterator(chunk_size=size)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def page_rows(dicts: list[dict]) -> list[dict]:
+    """The rows of a JSON page, from the paginator's dicts."""
+    lookups = Lookups()
+    chunk = [tuple(d[name] for name in _FETCHED) for d in dicts]
+    return [dict(zip(COLUMNS, row)) for row in lookups.rows(chunk)]
+
+
+def stream_json(queryset: QuerySet) -> Iterator[bytes]:
+    """The whole selection as one JSON array of row objects."""
+    lookups, first = Lookups(), True
+    yield b"["
+    for chunk in _chunks(value_tuples(queryset)):
+        body = orjson.dumps([dict(zip(COLUMNS, row)) for row in lookups.rows(chunk)],
+                            option=JSON_OPTIONS)
+        yield body[1:-1] if first else b"," + body[1:-1]
+        first = False
+    yield b"]"
+
+
+class _Buffer(io.StringIO):
+    def take(self) -> bytes:
+        text = self.getvalue()
+        self.seek(0)
+        self.truncate()
+        return text.encode()
+
+
+def _csv_time(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+def stream_csv(queryset: QuerySet) -> Iterator[bytes]:
+    """The whole selection as CSV (UTF-8, comma-separated, a header row)."""
+    lookups, buffer = Lookups(), _Buffer()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    yield buffer.take()
+    for chunk in _chunks(value_tuples(queryset)):
+        writer.writerows(row[:-1] + (_csv_time(row[-1]),) for row in lookups.rows(chunk))
+        yield buffer.take()

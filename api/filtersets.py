@@ -1,0 +1,233 @@
+"""The filters of each list endpoint (see api.filters for the shared ones)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from api.filters import (
+    ApiFilterSet, CharInFilter, IntegerFilter, NumberInFilter, ProjectRowsFilterSet, period_filters,
+    updated_since_filter,
+)
+from indicators.models import Metric, MetricValue
+from projects.models import Organisation, Project, Region
+from reports.models import (
+    EvaluationRound, GeneratedDocument, MonthlyReport, ProjectRollup, StatusLight,
+)
+from workpackages.models import (
+    Activity, ActualCost, BudgetLine, Goal, Risk, Subproject, WorkPackage,
+)
+
+BENEFIT_GOAL_HELP = _("National benefit goal codes (1–5), comma-separated.")
+WORK_PACKAGE_HELP = _("Work package ids, comma-separated.")
+SUBPROJECT_HELP = _("Subproject ids, comma-separated.")
+
+
+def goal_tree_q(prefix: str, codes) -> Q:
+    """The goal at `prefix`, or one of its ancestors, is mapped to one of the benefit goals."""
+    prefix = f"{prefix}__" if prefix else ""
+    return (Q(**{f"{prefix}benefit_goal__code__in": codes})
+            | Q(**{f"{prefix}parent__benefit_goal__code__in": codes})
+            | Q(**{f"{prefix}parent__parent__benefit_goal__code__in": codes}))
+
+
+class RegionFilterSet(ApiFilterSet):
+    code = CharInFilter(field_name="code", help_text=_("Official region codes, comma-separated."))
+
+    class Meta:
+        model = Region
+        fields = []
+
+
+class OrganisationFilterSet(ApiFilterSet):
+    region = CharInFilter(field_name="region__code", help_text=_(
+        "Official region codes, comma-separated."))
+    kind = filters.ChoiceFilter(choices=Organisation.Kind.choices, help_text=_(
+        "Kind of organisation."))
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+
+class ProjectFilterSet(ApiFilterSet):
+    updated_since = updated_since_filter("phases")
+    code = CharInFilter(field_name="code", help_text=_("Project short names, comma-separated."))
+    region = CharInFilter(field_name="region__code", help_text=_(
+        "Official region codes, comma-separated."))
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class WorkPackageFilterSet(ProjectRowsFilterSet):
+    kind = filters.ChoiceFilter(choices=WorkPackage.Kind.choices, help_text=_("Kind."))
+    benefit_goal = CharInFilter(field_name="benefit_goals__code", distinct=True,
+                                help_text=BENEFIT_GOAL_HELP)
+
+    class Meta:
+        model = WorkPackage
+        fields = []
+
+
+class GoalFilterSet(ProjectRowsFilterSet):
+    level = filters.ChoiceFilter(choices=Goal.Level.choices, help_text=_("Level in the tree."))
+    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+
+    def filter_benefit_goal(self, queryset, name, value):
+        return queryset.filter(goal_tree_q("", value)) if value else queryset
+
+    class Meta:
+        model = Goal
+        fields = []
+
+
+class SubprojectFilterSet(ProjectRowsFilterSet):
+    work_package = NumberInFilter(field_name="work_package_id", help_text=WORK_PACKAGE_HELP)
+    code = CharInFilter(field_name="code", help_text=_("Subproject codes, comma-separated."))
+
+    class Meta:
+        model = Subproject
+        fields = []
+
+
+class ActivityFilterSet(ProjectRowsFilterSet):
+    project_path = "subproject__project"
+    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = NumberInFilter(field_name="subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+
+    class Meta:
+        model = Activity
+        fields = []
+
+
+class MetricFilterSet(ProjectRowsFilterSet):
+    code = CharInFilter(field_name="code", help_text=_("Metric codes, comma-separated."))
+    kind = filters.ChoiceFilter(choices=Metric.Kind.choices, help_text=_("Kind of metric."))
+    frequency = filters.ChoiceFilter(choices=Metric.Frequency.choices, help_text=_(
+        "Reporting frequency."))
+    work_package = NumberInFilter(field_name="subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+
+    def filter_benefit_goal(self, queryset, name, value):
+        return queryset.filter(goal_tree_q("goal", value)) if value else queryset
+
+    class Meta:
+        model = Metric
+        fields = []
+
+
+class MetricValueFilterSet(ProjectRowsFilterSet):
+    project_path = "metric__project"
+    metric = CharInFilter(field_name="metric__code", help_text=_(
+        "Metric codes, comma-separated (codes are unique within a project: combine with "
+        "project)."))
+    metric_id = NumberInFilter(field_name="metric_id", help_text=_("Metric ids, comma-separated."))
+    work_package = NumberInFilter(field_name="metric__subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+    subproject = NumberInFilter(field_name="metric__subproject_id", help_text=SUBPROJECT_HELP)
+    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+    period_from, period_to = period_filters("period")
+    frequency = filters.ChoiceFilter(field_name="metric__frequency",
+                                     choices=Metric.Frequency.choices, help_text=_(
+                                         "Frequency of the metric."))
+    disaggregation = CharInFilter(field_name="metric__disaggregation__code", help_text=_(
+        "Values of metrics split this way (e.g. age_group), comma-separated."))
+    category = CharInFilter(method="filter_category", help_text=_(
+        "Category codes (e.g. children), comma-separated; _T for the totals."))
+
+    def filter_benefit_goal(self, queryset, name, value):
+        return queryset.filter(goal_tree_q("metric__goal", value)) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        wanted = Q(category__code__in=[code for code in value if code != "_T"])
+        if "_T" in value:
+            wanted |= Q(category__isnull=True)
+        return queryset.filter(wanted)
+
+    class Meta:
+        model = MetricValue
+        fields = []
+
+
+class MonthlyReportFilterSet(ProjectRowsFilterSet):
+    project_path = "subproject__project"
+    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = NumberInFilter(field_name="subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+    state = filters.ChoiceFilter(choices=MonthlyReport.State.choices, help_text=_("State."))
+    light = filters.ChoiceFilter(choices=StatusLight.choices, help_text=_("Status light."))
+    period_from, period_to = period_filters("period")
+
+    class Meta:
+        model = MonthlyReport
+        fields = []
+
+
+class RollupFilterSet(ProjectRowsFilterSet):
+    period_from, period_to = period_filters("month")
+
+    class Meta:
+        model = ProjectRollup
+        fields = []
+
+
+class BudgetLineFilterSet(ProjectRowsFilterSet):
+    project_path = "subproject__project"
+    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = NumberInFilter(field_name="subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+    year = IntegerFilter(field_name="year", help_text=_("Budget year."))
+    category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
+        "Cost category."))
+
+    class Meta:
+        model = BudgetLine
+        fields = []
+
+
+class ActualCostFilterSet(ProjectRowsFilterSet):
+    project_path = "subproject__project"
+    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = NumberInFilter(field_name="subproject__work_package_id",
+                                  help_text=WORK_PACKAGE_HELP)
+    period_from, period_to = period_filters("period")
+    category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
+        "Cost category."))
+
+    class Meta:
+        model = ActualCost
+        fields = []
+
+
+class RiskFilterSet(ProjectRowsFilterSet):
+    category = filters.ChoiceFilter(choices=Risk.Category.choices, help_text=_("Category."))
+    severity_min = IntegerFilter(field_name="severity", lookup_expr="gte", help_text=_(
+        "Only risks at least this severe (1–5)."))
+
+    class Meta:
+        model = Risk
+        fields = []
+
+
+class EvaluationRoundFilterSet(ProjectRowsFilterSet):
+    kind = filters.ChoiceFilter(choices=EvaluationRound.Kind.choices, help_text=_("Kind."))
+
+    class Meta:
+        model = EvaluationRound
+        fields = []
+
+
+class DocumentFilterSet(ProjectRowsFilterSet):
+    kind = filters.ChoiceFilter(choices=GeneratedDocument.Kind.choices, help_text=_("Kind."))
+    status = filters.ChoiceFilter(choices=GeneratedDocument.Status.choices, help_text=_(
+        "Status."))
+
+    class Meta:
+        model = GeneratedDocument
+        fields = []

@@ -1,0 +1,76 @@
+"""The shapes of the metric-value responses. Rows are built by api.exports without these
+serializers (for speed); the classes exist to describe every field in the OpenAPI schema,
+and the tests check that the rows match them."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers as S
+
+from api.serializers.base import ID, PROJECT_CODE, PROJECT_ID, UPDATED, ReadSerializer
+
+
+class MetricValueSerializer(ReadSerializer):
+    id = S.IntegerField(read_only=True, help_text=ID)
+    metric_id = S.IntegerField(read_only=True, help_text=_("Id of the metric."))
+    metric_code = S.CharField(read_only=True, help_text=_(
+        "Code of the metric, unique within its project (e.g. A.1)."))
+    project_id = S.IntegerField(read_only=True, help_text=PROJECT_ID)
+    project_code = S.CharField(read_only=True, help_text=PROJECT_CODE)
+    region_code = S.CharField(read_only=True, help_text=_("Official code of the region."))
+    work_package_code = S.CharField(read_only=True, help_text=_(
+        "Code of the work package of the metric's subproject (empty for a goal's metric)."))
+    subproject_code = S.CharField(read_only=True, help_text=_(
+        "Code of the metric's subproject (empty for a goal's metric)."))
+    goal_code = S.CharField(read_only=True, help_text=_("Code of the metric's goal (may be "
+                                                        "empty)."))
+    benefit_goal_code = S.CharField(read_only=True, help_text=_(
+        "Code of the national benefit goal (1–5) above the metric's goal (may be empty)."))
+    frequency = S.CharField(read_only=True, help_text=_("monthly, quarterly, yearly or once."))
+    unit = S.CharField(read_only=True, help_text=_("Unit of the metric (may be empty)."))
+    period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
+    period_code = S.CharField(read_only=True, help_text=_(
+        "The period as PxWeb codes it, by the metric's frequency: 2022M05, 2022Q2 or 2022."))
+    disaggregation_code = S.CharField(read_only=True, help_text=_(
+        "How the value is split, e.g. age_group; empty for a total."))
+    category_code = S.CharField(read_only=True, help_text=_(
+        "Category of the split, e.g. children; _T for the total."))
+    value = S.FloatField(read_only=True, allow_null=True, help_text=_(
+        "The value (yes/no as 1/0, phases as 1–4); null for a free-text metric."))
+    text_value = S.CharField(read_only=True, help_text=_("Text of a free-text metric."))
+    comment = S.CharField(read_only=True, help_text=_("The coordinator's comment."))
+    updated_at = S.DateTimeField(read_only=True, help_text=UPDATED)
+
+
+class MetricValuePageSerializer(ReadSerializer):
+    next = S.URLField(read_only=True, allow_null=True, help_text=_(
+        "The next page, or null on the last page."))
+    previous = S.URLField(read_only=True, allow_null=True, help_text=_(
+        "The previous page, or null on the first page."))
+    results = MetricValueSerializer(many=True, read_only=True, help_text=_("The rows."))
+
+
+class JsonStatDatasetSerializer(ReadSerializer):
+    """A JSON-stat 2.0 dataset (see json-stat.org)."""
+
+    version = S.ChoiceField(choices=["2.0"], read_only=True, help_text=_("Always 2.0."))
+    # "class" is a Python keyword: the field is added below.
+    label = S.CharField(read_only=True, help_text=_("Title of the dataset."))
+    source = S.CharField(read_only=True, help_text=_("Where the data comes from."))
+    updated = S.CharField(required=False, help_text=_(
+        "When the newest value changed (UTC); missing for an empty dataset."))
+    id = S.ListField(child=S.CharField(), read_only=True, help_text=_(
+        "The dimensions in cube order: metric, project or region, period, category."))
+    size = S.ListField(child=S.IntegerField(), read_only=True, help_text=_(
+        "Number of categories of each dimension."))
+    role = S.DictField(child=S.ListField(child=S.CharField()), read_only=True, help_text=_(
+        "Which dimension is time, geography and the metric."))
+    dimension = S.DictField(child=S.JSONField(), read_only=True, help_text=_(
+        "Per dimension its label and categories (index, label, and the metrics' units)."))
+    value = S.JSONField(read_only=True, help_text=_(
+        "The values in row-major cube order: an array, or for a sparse cube an object from "
+        "cell index to value."))
+    extension = S.DictField(child=S.JSONField(), read_only=True, help_text=_(
+        "lang: the language of the labels; rows: the number of values."))
+
+
+JsonStatDatasetSerializer._declared_fields["class"] = S.ChoiceField(
+    choices=["dataset"], read_only=True, help_text=_("Always dataset."))

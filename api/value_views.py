@@ -1,0 +1,124 @@
+"""Metric values: JSON pages, the whole selection as CSV, JSON or JSON-stat, all through the
+fast path of api.exports (no serializer per row)."""
+
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema,
+)
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+
+from api import exports, filtersets, jsonstat, selectors
+from api.conditional import not_modified
+from api.pagination import LargeCursorPagination
+from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer
+from api.serializers.values import (
+    JsonStatDatasetSerializer, MetricValuePageSerializer, MetricValueSerializer,
+)
+from api.viewsets import ReadOnlyApiViewSet, csv_response, stream_response
+
+JSONSTAT_PARAMETERS = [
+    OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=str(_(
+        "JSON-stat only: language of the labels (default: the request's language)."))),
+    OpenApiParameter("geo", str, enum=list(jsonstat.GEO_DIMENSIONS), description=str(_(
+        "JSON-stat only: the second dimension, project (default) or region."))),
+]
+CSV_RESPONSE = {"type": "string", "description": "CSV with the columns of the JSON rows."}
+
+
+class MetricValueViewSet(ReadOnlyApiViewSet):
+    serializer_class = MetricValueSerializer
+    filterset_class = filtersets.MetricValueFilterSet
+    pagination_class = LargeCursorPagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONStatRenderer]
+
+    def get_queryset(self):
+        return selectors.metric_values(self.request)
+
+    def _jsonstat_options(self) -> tuple[str, str]:
+        params = self.request.query_params
+        lang = params.get("lang") or (get_language() or "fi")[:2]
+        geo = params.get("geo") or "project"
+        errors = {}
+        if lang not in jsonstat.LANGUAGES:
+            errors["lang"] = [_("Choose fi, sv or en.")]
+        if geo not in jsonstat.GEO_DIMENSIONS:
+            errors["geo"] = [_("Choose project or region.")]
+        if errors:
+            raise ValidationError(errors)
+        return lang, geo
+
+    @extend_schema(
+        summary="List metric values",
+        description=(
+            "Values of the metrics the reader may see: members of a project see every value "
+            "of it, national viewers and API clients the values of approved reports. JSON "
+            "comes in pages of up to 10,000 rows; `format=csv` streams every row of the "
+            "selection; `format=jsonstat` gives the selection as one JSON-stat 2.0 dataset."
+        ),
+        parameters=JSONSTAT_PARAMETERS,
+        responses={
+            (200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
+                component_name="MetricValuePageOrJsonStat",
+                serializers=[MetricValuePageSerializer, JsonStatDatasetSerializer],
+                resource_type_field_name=None,
+            )),
+            (200, "text/csv"): CSV_RESPONSE,
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        fmt = request.accepted_renderer.format
+        options = self._jsonstat_options() if fmt == "jsonstat" else None
+        validators = self.validators(queryset)
+        if (response := not_modified(request, validators)) is not None:
+            return response
+        if fmt == "csv":
+            return csv_response(request, exports.stream_csv(queryset), "metric-values",
+                                validators)
+        if fmt == "jsonstat":
+            lang, geo = options
+            return Response(jsonstat.dataset(queryset, geo=geo, lang=lang))
+        page = self.paginate_queryset(exports.value_dicts(queryset))
+        return self.get_paginated_response(exports.page_rows(page))
+
+    @extend_schema(summary="One metric value", responses={200: MetricValueSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        queryset = self.get_queryset().filter(pk=self.kwargs["pk"])
+        validators = self.validators(queryset)
+        if (response := not_modified(request, validators)) is not None:
+            return response
+        rows = exports.page_rows(list(exports.value_dicts(queryset)))
+        if not rows:
+            raise Http404
+        return Response(rows[0])
+
+    @extend_schema(
+        summary="Export metric values",
+        description=(
+            "Every value of the selection (same filters as the list) in one streamed "
+            "response: a JSON array of rows, or CSV with `format=csv`. Memory stays flat "
+            "on both sides, so a national pull needs no paging."
+        ),
+        responses={
+            (200, "application/json"): MetricValueSerializer(many=True),
+            (200, "text/csv"): CSV_RESPONSE,
+        },
+    )
+    @action(detail=False, url_path="export", pagination_class=None,
+            renderer_classes=[JSONRenderer, CSVRenderer])
+    def export(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        validators = self.validators(queryset)
+        if (response := not_modified(request, validators)) is not None:
+            return response
+        if request.accepted_renderer.format == "csv":
+            return csv_response(request, exports.stream_csv(queryset), "metric-values",
+                                validators)
+        return stream_response(request, exports.stream_json(queryset), "application/json",
+                               validators)
+

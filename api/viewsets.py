@@ -1,0 +1,103 @@
+"""The base of every endpoint: read-only, authenticated by token or session, throttled,
+cursor-paginated JSON, streamed CSV, and conditional GET.
+
+Everything is configured here per view, so the API needs no project-wide REST_FRAMEWORK
+settings beyond the schema class."""
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+
+from api.authentication import ApiTokenAuthentication
+from api.conditional import Validators, not_modified, validators_for
+from api.pagination import ApiCursorPagination
+from api.renderers import CSVRenderer, JSONRenderer, batched, csv_lines
+from api.schema import ApiAutoSchema
+from api.throttling import ApiRateThrottle
+
+CSV_CHUNK = 1000
+
+
+def stream_response(request, chunks, content_type: str, validators: Validators,
+                    filename: str = "") -> HttpResponse:
+    """A streamed body (headers only for HEAD)."""
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    else:
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    validators.apply(response)
+    return response
+
+
+def csv_response(request, chunks, name: str, validators: Validators) -> HttpResponse:
+    return stream_response(request, chunks, "text/csv; charset=utf-8", validators, f"{name}.csv")
+
+
+class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
+    """A list and a detail endpoint over `get_queryset()`, which subclasses scope to what
+    the reader may see (api.access); an object outside it is a 404."""
+
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiRateThrottle]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    pagination_class = ApiCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    schema = ApiAutoSchema()
+    lookup_value_regex = r"[0-9]+"
+    # Lookups of nested rows whose updated_at dates the response, and of nested rows
+    # without updated_at whose count does.
+    nested: tuple[str, ...] = ()
+    counted: tuple[str, ...] = ()
+
+    def validators(self, queryset) -> Validators:
+        self._validators = validators_for(self.request, queryset, nested=self.nested,
+                                          counted=self.counted)
+        return self._validators
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        validators = self.validators(queryset)
+        if (response := not_modified(request, validators)) is not None:
+            return response
+        if request.accepted_renderer.format == "csv":
+            return self.csv_list(queryset, validators)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        validators = self.validators(self.get_queryset().filter(pk=instance.pk))
+        if (response := not_modified(request, validators)) is not None:
+            return response
+        return Response(self.get_serializer(instance).data)
+
+    def csv_list(self, queryset, validators: Validators) -> HttpResponse:
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        fields = list(serializer_class().fields)
+        rows = queryset.order_by("id").iterator(chunk_size=CSV_CHUNK)
+        chunks = csv_lines(fields, (
+            serializer_class(batch, many=True, context=context).data
+            for batch in batched(rows, CSV_CHUNK)
+        ))
+        return csv_response(self.request, chunks, self.basename, validators)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400 and getattr(
+                request, "accepted_renderer", None) is not None and (
+                request.accepted_renderer.format in ("csv", "jsonstat", "pdf")):
+            # Errors are JSON whatever format was asked for.
+            request.accepted_renderer, request.accepted_media_type = (
+                JSONRenderer(), JSONRenderer.media_type)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        validators = getattr(self, "_validators", None)
+        if validators is not None and response.status_code == 200 and "ETag" not in response:
+            validators.apply(response)
+        return response

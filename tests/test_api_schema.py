@@ -1,0 +1,98 @@
+"""The OpenAPI schema of the API, its documentation page, and schemathesis against it."""
+
+import pytest
+import schemathesis
+from django.test.client import ClientHandler
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
+
+from tests.test_api import bearer, data, fresh_throttle_counts  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+ENDPOINTS = ["regions", "organisations", "projects", "work-packages", "goals", "subprojects",
+             "activities", "metrics", "metric-values", "monthly-reports", "rollups",
+             "budget-lines", "actual-costs", "risks", "evaluation-rounds", "documents"]
+
+
+@pytest.fixture
+def openapi(client) -> dict:
+    response = client.get("/api/schema/", {"format": "json", "lang": "en"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_openapi_3_with_every_endpoint(openapi):
+    assert openapi["openapi"].startswith("3.")
+    paths = set(openapi["paths"])
+    for name in ENDPOINTS:
+        assert f"/api/v1/{name}/" in paths and f"/api/v1/{name}/{{id}}/" in paths
+    assert "/api/v1/metric-values/export/" in paths
+    assert "/api/v1/documents/{id}/download/" in paths
+    assert set(openapi["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
+
+
+def test_every_field_and_parameter_is_described(openapi):
+    missing = []
+    for name, component in openapi["components"]["schemas"].items():
+        for field, schema in component.get("properties", {}).items():
+            if not schema.get("description"):
+                missing.append(f"{name}.{field}")
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    missing.append(f"{method} {path} ?{parameter['name']}")
+            assert operation.get("summary"), f"{method} {path}"
+    assert missing == []
+
+
+def test_schema_in_finnish_by_default(client):
+    text = client.get("/api/schema/", {"format": "json"}).content.decode()
+    assert "Hankkeen lyhyt nimi" in text
+
+
+def test_docs_page_uses_local_assets_and_no_inline_script(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "<script>" not in html and "<style>" not in html
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    assert "/api/schema/" in script.content.decode()
+
+
+def wsgi_app(environ, start_response):
+    """The Django app as WSGI, without closing the test's database connection per request
+    (what Django's test client does too)."""
+    response = ClientHandler(enforce_csrf_checks=False)(environ)
+    headers = list(response.items()) + [
+        ("Set-Cookie", cookie.output(header="").strip()) for cookie in response.cookies.values()
+    ]
+    start_response(f"{response.status_code} {response.reason_phrase}", headers)
+    return response.streaming_content if response.streaming else [response.content]
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(openapi, data):
+    schema = schemathesis.openapi.from_dict(openapi)
+    headers = {"Authorization": bearer(data.national_token)["HTTP_AUTHORIZATION"]}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 2 * len(ENDPOINTS)
+
+    for operation in operations:
+        @settings(max_examples=12, derandomize=True, database=None, deadline=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case):
+            case.call_and_validate(app=wsgi_app, headers=headers, checks=CHECKS)
+
+        check()

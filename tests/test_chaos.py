@@ -1,0 +1,308 @@
+"""Chaos: many tasks with real effects, the worker SIGKILLed three times and Redis restarted
+once while it works — and still every effect happens exactly once.
+
+The test owns its Redis (a redis-server on a free port, append-only file fsynced on every
+write, in the test's temporary directory), so restarting it disturbs nobody else. The worker
+is a real Celery worker process (tests/worker.py) against the test database; tasks go the
+way production sends them: acknowledged late, redelivered after the visibility timeout.
+
+Effects counted afterwards:
+- documents: one file per request, every request done, one "report ready" e-mail each;
+- reminders: one e-mail per (period, recipient, kind) of the day — the expected recipients
+  are worked out here from the data, not from the Reminder rows;
+- roll-ups: one row per project and month, and its rows equal a fresh recomputation."""
+
+import datetime as dt
+import email
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from django.utils import timezone
+
+from indicators.models import MetricValue
+from projects.models import Membership
+from reports.models import GeneratedDocument, MetricAggregate, ProjectRollup, Reminder
+from reports.rollups import rollup_compute
+from tests import factories
+from tests.worker import ROOT, Worker, wait_for
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""),
+                       reason="needs a PostgreSQL DATABASE_URL (the worker is another process)"),
+    pytest.mark.skipif(shutil.which("redis-server") is None,
+                       reason="needs the redis-server binary (the test runs its own Redis)"),
+]
+MAY, APRIL = dt.date(2022, 5, 1), dt.date(2022, 4, 1)
+DOCUMENTS = 30
+KILLS = 3
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"  # Django's file e-mail backend between messages
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server whose queue survives a restart (append-only file)."""
+
+    def __init__(self, directory: Path):
+        self.dir, self.port = directory, free_port()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+             "--dir", str(self.dir)],
+            stdout=(self.dir / "redis.log").open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self._pings, 10, "redis-server to start", step=0.05)
+        return self
+
+    def _pings(self) -> bool:
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=1).ping()
+        except redis.ConnectionError:
+            return False
+
+    def shutdown(self) -> None:
+        """SHUTDOWN: what an orderly restart (or a container stop) does."""
+        if self.process and self.process.poll() is None:
+            try:
+                redis.Redis.from_url(self.url, socket_timeout=5).shutdown()
+            except redis.ConnectionError:
+                pass
+            self.process.wait(10)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_timeout=5)
+
+
+class ChaosWorker(Worker):
+    """tests/worker.py's worker, on the private Redis, with two pool processes."""
+
+    def __init__(self, tmp_path: Path, redis_url: str):
+        super().__init__(tmp_path)
+        self.redis_url = redis_url
+
+    def env(self) -> dict:
+        # Tasks here take well under a second; a message unacknowledged for 5 s belonged to
+        # a killed worker and is delivered again (swept every second).
+        return {**super().env(), "REDIS_URL": self.redis_url, "CELERY_VISIBILITY_TIMEOUT": "5",
+                "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1"}
+
+    def start(self) -> "ChaosWorker":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "sote_portal", "worker", "--loglevel",
+             "INFO", "--concurrency", "2", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-Q", "celery"],
+            cwd=ROOT, env=self.env(), stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    if server.process and server.process.poll() is None:
+        server.process.terminate()
+        server.process.wait(10)
+
+
+def sent_mails(directory: Path) -> list[email.message.Message]:
+    if not directory.exists():
+        return []
+    messages = []
+    for path in sorted(directory.iterdir()):
+        for chunk in path.read_text().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                messages.append(email.message_from_string(chunk))
+    return messages
+
+
+def build_data(cast) -> dict:
+    """Two projects with missing reports (reminders), approved reports and metric values
+    (roll-ups), and a steering group member to tell when a monthly report is ready."""
+    for user in (cast.coordinator, cast.manager, cast.other_coordinator, cast.other_manager):
+        assert user.email
+    coordinators = [cast.coordinator]
+    for n in range(8):
+        user = factories.UserFactory(username=f"koordinaattori{n}")
+        person = factories.PersonFactory(user=user, name=f"Koordinaattori {n}")
+        factories.MembershipFactory(project=cast.project, person=person,
+                                    role=Membership.Role.COORDINATOR)
+        sub = factories.SubprojectFactory(work_package=cast.subproject.work_package,
+                                          code=f"1.{n + 3}")
+        sub.responsible_people.add(person)
+        coordinators.append(user)
+    for month in (APRIL, MAY):
+        factories.MonthlyReportFactory(subproject=cast.sibling, period=month, state="approved",
+                                       light="yellow", situation=f"Tilanne {month:%m}")
+    metric = factories.MetricFactory(project=cast.project, code="A.1")
+    for month, value in ((dt.date(2022, 3, 1), 5), (APRIL, 7), (MAY, 11)):
+        MetricValue.objects.create(metric=metric, period=month, value=value)
+    periods = {p.project_id: p for p in cast.project.reporting_periods.all()
+               | cast.other_project.reporting_periods.all()}
+    today = timezone.localdate()
+    assert all(p.deadline <= today and p.closed_at is None for p in periods.values())
+    a, b = periods[cast.project.pk], periods[cast.other_project.pk]
+    expected_reminders = {(a.pk, u.pk, Reminder.Kind.COORDINATOR) for u in coordinators}
+    expected_reminders |= {(a.pk, cast.manager.pk, Reminder.Kind.DIGEST),
+                           (b.pk, cast.other_coordinator.pk, Reminder.Kind.COORDINATOR),
+                           (b.pk, cast.other_manager.pk, Reminder.Kind.DIGEST)}
+    return {"reminders": expected_reminders, "today": today,
+            "rollups": {(cast.project.pk, APRIL), (cast.project.pk, MAY),
+                        (cast.other_project.pk, MAY)}}
+
+
+def rollup_rows(rollup: ProjectRollup):
+    return (
+        sorted(rollup.work_package_statuses.values_list("work_package", "computed_light",
+                                                        "counts")),
+        sorted(rollup.metric_aggregates.values_list("metric", "method", "month_value",
+                                                    "year_to_date", "value_count")),
+        rollup.narrative_draft, rollup.expected, rollup.reported, rollup.approved,
+    )
+
+
+def test_every_effect_happens_exactly_once_despite_kills_and_a_redis_restart(
+        cast, tmp_path, settings, private_redis):
+    started = time.monotonic()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    expected = build_data(cast)
+    steering_email = cast.steering.email
+    assert steering_email
+    documents = [GeneratedDocument.objects.create(project=cast.project, kind="monthly",
+                                                  month=MAY, requested_by=cast.manager)
+                 for _ in range(DOCUMENTS)]
+
+    def send(name: str, *args) -> None:
+        client = Celery("chaos-client", broker=private_redis.url)
+        try:
+            client.send_task(f"reports.tasks.{name}", args=list(args), ignore_result=True)
+        finally:
+            client.close()
+
+    def send_batch(batch: list[GeneratedDocument]) -> None:
+        """Documents, with reminders and roll-ups (each twice) in between."""
+        for i, document in enumerate(batch):
+            send("render_document", document.pk)
+            if i % 5 == 0:
+                send("send_reporting_reminders")
+                send("compute_rollup", cast.project.pk, APRIL.isoformat())
+                send("compute_national_rollup", MAY.isoformat())
+
+    def done() -> int:
+        return GeneratedDocument.objects.filter(status="done").count()
+
+    def rendering(since) -> bool:
+        """A document being rendered by the current worker (not one left by a killed one)."""
+        return GeneratedDocument.objects.filter(status="running", started_at__gt=since).exists()
+
+    workers: list[ChaosWorker] = []
+
+    def start_worker() -> tuple[ChaosWorker, dt.datetime]:
+        since = timezone.now()
+        worker = ChaosWorker(tmp_path, private_redis.url).start()
+        workers.append(worker)
+        return worker, since
+
+    log = tmp_path / "worker.log"
+    try:
+        send_batch(documents[:18])
+        worker, since = start_worker()
+        for kill in range(KILLS):
+            if kill == 2:
+                # Redis goes away under the running worker and comes back from its AOF with
+                # the queue (and the unacknowledged messages) intact; more jobs follow.
+                progress = done()
+                wait_for(lambda p=progress: done() > p, 60, "progress before the restart")
+                first = GeneratedDocument.objects.filter(pk__in=[d.pk for d in documents[:18]])
+                assert first.exclude(status="done").exists()  # jobs only Redis's AOF keeps
+                private_redis.shutdown()
+                time.sleep(1)
+                private_redis.start()
+                queue = private_redis.client()
+                assert queue.llen("celery") + queue.hlen("unacked") > 0  # kept by the AOF
+                send_batch(documents[18:])
+            progress = done()
+            wait_for(lambda p=progress, s=since: done() > p and rendering(s), 60,
+                     f"the worker to be rendering (kill {kill + 1})", step=0.01)
+            worker.kill()  # SIGKILL, mid-render: no acknowledgement, no clean-up
+            worker, since = start_worker()
+
+        def all_finished() -> bool:
+            queue = private_redis.client()
+            return (done() == DOCUMENTS and queue.llen("celery") == 0
+                    and queue.hlen("unacked") == 0)
+
+        wait_for(all_finished, 75, "every job to finish and be acknowledged", step=0.2)
+        worker.stop()
+    except BaseException:
+        print(log.read_text()[-6000:] if log.exists() else "no worker log")
+        raise
+    finally:
+        for w in workers:
+            w.stop()
+
+    text = log.read_text()
+    assert text.count("Connection to broker lost") >= 1  # the restart reached the worker
+    # Documents: every request done once, one file each, in its own fixed place.
+    attempts = 0
+    for document in documents:
+        document.refresh_from_db()
+        assert document.status == "done", document.error
+        assert os.listdir(tmp_path / "media" / "documents" / str(document.pk)) == [
+            document.filename]
+        attempts += document.attempts
+    assert attempts > DOCUMENTS  # some were indeed rendered again after a kill
+    assert sorted(os.listdir(tmp_path / "media" / "documents")) == sorted(
+        str(d.pk) for d in documents)
+
+    mails = sent_mails(tmp_path / "mail")
+    ids = [m["Message-ID"] for m in mails]
+    ready = [m for m in mails if m["To"] == steering_email]
+    assert sorted(m["Message-ID"] for m in ready) == sorted(
+        f"<sote-portal.document-{d.pk}-ready@{_domain()}>" for d in documents)
+    # Reminders: exactly the expected ones, each e-mailed once.
+    got = set(Reminder.objects.filter(sent_on=expected["today"])
+              .values_list("period", "user", "kind"))
+    assert got == expected["reminders"]
+    assert Reminder.objects.count() == len(expected["reminders"])
+    reminder_ids = sorted(i for i in ids if "reminder-" in i)
+    assert reminder_ids == sorted(
+        f"<sote-portal.reminder-{p}-{u}-{k}-{expected['today']:%Y%m%d}@{_domain()}>"
+        for p, u, k in expected["reminders"])
+    assert len(ids) == len(set(ids)) == DOCUMENTS + len(expected["reminders"])  # no copies
+    # Roll-ups: one per project and month, equal to computing them again now.
+    assert set(ProjectRollup.objects.values_list("project", "month")) == expected["rollups"]
+    assert ProjectRollup.objects.count() == len(expected["rollups"])
+    for rollup in ProjectRollup.objects.all():
+        before = rollup_rows(rollup)
+        assert rollup_rows(rollup_compute(project=rollup.project, month=rollup.month)) == before
+    assert MetricAggregate.objects.filter(rollup__project=cast.project).count() == 2
+    print(f"chaos: {attempts} renders for {DOCUMENTS} documents, {len(ids)} e-mails, "
+          f"{time.monotonic() - started:.1f} s")
+
+
+def _domain() -> str:
+    from django.conf import settings
+
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "sote-portal"
