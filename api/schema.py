@@ -41,6 +41,9 @@ class ApiAutoSchema(AutoSchema):
                 "format", str, enum=formats, description=str(_(
                     "Output format; JSON unless asked. CSV of a list holds every row of the "
                     "selection (no pages), streamed."))))
+        if "{id}" in self.path:
+            parameters.append(OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, description=str(_("Stable id of the row."))))
         return parameters
 
     def _get_response_bodies(self, direction="response"):

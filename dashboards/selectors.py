@@ -417,6 +417,7 @@ class SubprojectRow:
     progress: int | None = None          # approved progress % of the month
     cells: dict[str, str] = field(default_factory=dict)   # "YYYY-MM" -> approved light
     budget: Budget = field(default_factory=Budget)
+    budget_years: dict[int, Budget] = field(default_factory=dict)   # year -> plan and costs
     first_report: bool = False           # the month's report is its first approved one
 
     @property
@@ -432,6 +433,7 @@ class WorkPackageRow:
     override_reason: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
+    budget_years: dict[int, Budget] = field(default_factory=lambda: defaultdict(Budget))
 
     @property
     def expected(self) -> int:
@@ -641,16 +643,22 @@ def _dashboard(*, project: Project, month: dt.date, window: int, work_package=No
     budgets = _budgets(planned_rows, actual_rows, month.year)
     budget_years = _budgets([(y, y, t) for _, y, t in planned_rows],
                             [(y, y, t) for _, y, t in actual_rows], month.year)
+    sub_years = _budgets([((s, y), y, t) for s, y, t in planned_rows],
+                         [((s, y), y, t) for s, y, t in actual_rows], month.year)
 
     wp_rows = {wp.pk: WorkPackageRow(wp, []) for wp in work_packages}
     total_budget, counts = Budget(), {}
     for row in rows.values():
         row.budget = budgets.get(row.subproject.pk, Budget())
+        row.budget_years = {y: sub_years.get((row.subproject.pk, y), Budget())
+                            for y in sorted(budget_years)}
         total_budget.add(row.budget)
         wp_row = wp_rows.get(row.subproject.work_package_id)
         if wp_row is not None:
             wp_row.subprojects.append(row)
             wp_row.budget.add(row.budget)
+            for y, budget in row.budget_years.items():
+                wp_row.budget_years[y].add(budget)
             if row.light:
                 _add_counts(wp_row.counts, {row.light: 1})
         if row.light:
