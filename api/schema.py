@@ -34,7 +34,7 @@ class ApiAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         formats = [r.format for r in self.view.renderer_classes if r.format != "api"]
-        if self.method == "GET" and getattr(self.view, "action", None) != "download" and not any(
+        if self.method == "GET" and not any(
             getattr(p, "name", None) == "format" for p in parameters
         ):
             parameters.append(OpenApiParameter(
@@ -43,7 +43,8 @@ class ApiAutoSchema(AutoSchema):
                     "selection (no pages), streamed."))))
         if "{id}" in self.path:
             parameters.append(OpenApiParameter(
-                "id", int, OpenApiParameter.PATH, description=str(_("Stable id of the row."))))
+                "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
+                description=str(_("Stable id of the row."))))
         return parameters
 
     def _get_response_bodies(self, direction="response"):

@@ -214,6 +214,24 @@ def test_project_dashboard_figures_equal_the_data(client, board):
     assert f"{r}/{e}" in tp2 and tp2.endswith("–")  # no budget → no use rate
 
 
+def test_budget_by_subproject_and_year_equals_the_data(client, board):
+    cast = board.cast
+    html = get(client, cast.steering, reverse("dashboards:project", args=[cast.project.pk])
+               + "?month=2022-05")
+    table = raw(html, r'<table class="data compact budget-table">(.*?)</table>')
+    years = sorted({y for s, y, _a in board.planned if s in board.subprojects})
+    for sub in (cast.subproject, cast.sibling):
+        cells = []
+        for year in years:
+            cells.append(eur(sum(a for s, y, a in board.planned if s == sub and y == year)))
+            cells.append(eur(sum(a for s, p, a in board.actual
+                                 if s == sub and p.year == year and p <= MONTH)))
+        planned, actual = budget_of(board, [sub])
+        cells += [eur(planned), eur(actual), pct(actual / planned)]
+        line = text(table, rf'<tr><th scope="row">{re.escape(sub.code)} [^<]*</th>(.*?)</tr>')
+        assert line == " ".join(cells), sub.code
+
+
 def progress_to_target(baseline, target, values) -> float:
     latest = list(values.values())[-1]
     return (latest - baseline) / (target - baseline)
@@ -533,3 +551,13 @@ def test_membership_roles_other_than_steering_also_read_dashboards(client, board
     for user in (cast.coordinator, cast.manager):
         assert Membership.objects.filter(person__user=user, project=cast.project).exists()
         get(client, user, reverse("dashboards:project", args=[cast.project.pk]))
+
+
+def test_the_pages_are_translated_into_swedish(client, board):
+    client.force_login(board.cast.national)
+    html = client.get(reverse("dashboards:national") + "?month=2022-05",
+                      HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Lägesbild" in html and "Rapporteringsgrad" in html
+    html = client.get(reverse("dashboards:project", args=[board.cast.project.pk])
+                      + "?month=2022-05", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Tidslinje" in html and "Målet nås inte i nuvarande takt" in html
