@@ -65,7 +65,7 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
             (200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
                 component_name="MetricValuePageOrJsonStat",
                 serializers=[MetricValuePageSerializer, JsonStatDatasetSerializer],
-                resource_type_field_name=None,
+                resource_type_field_name=None, many=False,
             )),
             (200, "text/csv"): CSV_RESPONSE,
         },

@@ -210,7 +210,7 @@ def metric_cards(metrics_q: Q, month: dt.date) -> list[MetricCard]:
     Three queries."""
     metrics = list(
         Metric.objects.filter(metrics_q).exclude(kind=Metric.Kind.TEXT)
-        .select_related("subproject", "goal").distinct().order_by("code_sort")
+        .distinct().order_by("code_sort")
     )
     ids = [m.pk for m in metrics]
     targets = _targets_by_metric(ids, month)

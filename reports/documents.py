@@ -84,6 +84,33 @@ def _enqueue(document_id: int, tasks) -> None:
         )
 
 
+def documents_requeue_stalled(*, older_than: dt.timedelta) -> int:
+    """Send again the jobs of documents left queued or running, untouched for older_than.
+
+    The row, not the queue message, is the record of the job: the message is only a nudge.
+    Redis (kombu's transport) moves a message out of the queue and then, in a second step,
+    into its table of unacknowledged messages; a worker killed between the two loses the
+    message (the chaos test catches it in the act). Rendering is idempotent, so a nudge too
+    many costs at most one wasted render. Each document is nudged at most once per
+    older_than (its updated_at is touched)."""
+    from reports import tasks
+
+    cutoff = timezone.now() - older_than
+    stalled = GeneratedDocument.objects.filter(
+        status__in=[GeneratedDocument.Status.QUEUED, GeneratedDocument.Status.RUNNING],
+        updated_at__lt=cutoff,
+    )
+    count = 0
+    for document_id in stalled.order_by("pk").values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            if stalled.filter(pk=document_id).update(updated_at=timezone.now()):
+                transaction.on_commit(lambda pk=document_id: tasks.render_document.delay(pk))
+                count += 1
+    if count:
+        log.warning("%d stalled document job(s) sent again", count)
+    return count
+
+
 def document_render(*, document_id: int) -> GeneratedDocument:
     """Render the document unless it is already done. Safe to run again after a crash."""
     with transaction.atomic():

@@ -13,6 +13,13 @@ same database transaction as the effect itself:
 - compute_rollup and friends: recomputation from the data; the roll-up row is locked and
   rewritten, so running it twice gives the same rows (reports/rollups.py).
 
+A message can also be lost: kombu's Redis transport takes a message off the queue and then,
+in a second step, records it as unacknowledged, and a worker killed between the two loses it
+(Redis down when a job is sent loses it too). So the database, not the queue, is the record
+of what is to be done, and beat runs sweeps that send again whatever is left undone:
+requeue_stalled_documents, recompute_stale_rollups, and the reminders run twice a day (the
+second run sends only what the first did not).
+
 The document and roll-up tasks keep no result (nothing reads it): sending them then needs
 only the broker, not the result backend, and fails fast when Redis is down."""
 
@@ -21,6 +28,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.db.models import Exists, OuterRef
 
@@ -102,6 +110,14 @@ def enqueue_rollup(project_id: int, month: str) -> None:
     except Exception:  # noqa: BLE001 — Redis down (kombu OperationalError) or any other
         log.exception("roll-up of project %s %s not queued; the hourly recomputation of "
                       "stale roll-ups will do it", project_id, month)
+
+
+@shared_task(ignore_result=True, **RETRY)
+def requeue_stalled_documents(older_than_seconds: int | None = None) -> int:
+    """The safety net of render_document (run by beat every five minutes): documents queued
+    or running without progress for STALLED_JOB_SECONDS have their job sent again."""
+    seconds = older_than_seconds or getattr(settings, "STALLED_JOB_SECONDS", 900)
+    return documents.documents_requeue_stalled(older_than=dt.timedelta(seconds=seconds))
 
 
 @shared_task(bind=True, ignore_result=True, **RETRY)

@@ -41,7 +41,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"R{n}")
+    code = factory.Sequence(lambda n: f"{n % 10000:04d}")  # official codes have 4 characters
     name = factory.Sequence(lambda n: f"Alue {n}")
 
 

@@ -7,10 +7,15 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from api.services import api_client_create
 from indicators.models import Disaggregation, DisaggregationCategory
 from projects.models import BenefitGoal, Municipality, Phase
 from reports.models import (
-    EvaluationNarrative, EvaluationRound, Reminder, ReportEvent, ReportingPeriod,
+    EvaluationNarrative,
+    EvaluationRound,
+    Reminder,
+    ReportEvent,
+    ReportingPeriod,
 )
 from tests import factories
 from workpackages.models import Activity, ActualCost, BudgetLine, Output, RiskReview
@@ -50,6 +55,7 @@ def one_of_everything():
                                             kind="baseline", title="Lähtötilanne")
     EvaluationNarrative.objects.create(round=round_, goal=goal, text="Kartoitus tehty.")
     Group.objects.create(name="Kansalliset katselijat")
+    api_client_create(name="THL", all_projects=True)
 
 
 OUR_APPS = {"auth", "projects", "workpackages", "indicators", "reports", "api"}

@@ -15,6 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_steering_member_drills_down_from_the_national_overview(live_server, page, cast):
     populate(cast)
+    refused = []  # the charts must draw under the Content-Security-Policy (no inline styles)
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     log_in(page, live_server, "ohjaaja", PASSWORD)
 
     page.goto(f"{live_server.url}/dashboards/")
@@ -51,6 +54,8 @@ def test_steering_member_drills_down_from_the_national_overview(live_server, pag
     # Back up through the breadcrumb, keeping the month.
     page.get_by_role("navigation", name="Murupolku").get_by_role("link", name="HANKE-A").click()
     page.wait_for_url(re.compile(r"/dashboards/projects/\d+/\?month=2022-05"))
+
+    assert not refused, refused
 
     # Another project's dashboard is not found.
     response = page.goto(f"{live_server.url}/dashboards/projects/{cast.other_project.pk}/")

@@ -59,7 +59,7 @@ def pct(value, decimals: int = 0) -> str:
         return "–"
     # number_format cuts a float's decimals; round first so 26.7 reads 27.
     decimals = int(decimals)
-    return f"{formats.number_format(round(float(value), decimals), decimals, use_l10n=True)} %"
+    return f"{formats.number_format(round(float(value), decimals), decimals, use_l10n=True)}\u00a0%"
 
 
 @register.filter
@@ -72,7 +72,8 @@ def eur(value) -> str:
     """Money in whole euros with the language's thousands separator."""
     if value is None or value == "":
         return "–"
-    return f"{formats.number_format(round(float(value)), 0, use_l10n=True, force_grouping=True)} €"
+    number = formats.number_format(round(float(value)), 0, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0€"  # never broken from its number
 
 
 def _separators() -> tuple[str, str]:
