@@ -121,6 +121,18 @@ PAGES = [
         "other_coordinator": (404, 200), "manager": (200, 404), "steering": (200, 404),
         "national": (200, 200),
     }),
+    Page("national overview", "get", lambda o: reverse("dashboards:national"),
+         {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    *[
+        Page(f"{name} dashboard", "get", lambda o, name=name, key=key: reverse(
+            f"dashboards:{name}", args=[o[key].pk]), {
+            "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404),
+            "other_coordinator": (404, 200), "manager": (200, 404), "steering": (200, 404),
+            "national": (200, 200),
+        })
+        for name, key in [("project", "project"), ("work_package", "work_package"),
+                          ("subproject", "subproject")]
+    ],
     Page("audit trail", "get", lambda o: reverse("project-audit", args=[o["project"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
         "other_coordinator": (404, 403), "manager": (200, 404), "steering": (403, 404),
@@ -140,7 +152,8 @@ def _objects(project, subproject, state):
         for kind in ("monthly", "final")
     }
     return {
-        "project": project, "report": report, **docs,
+        "project": project, "report": report, **docs, "subproject": subproject,
+        "work_package": subproject.work_package,
         "edit": reverse("reports:edit", args=[subproject.pk, "2022-05"]),
     }
 
@@ -166,3 +179,20 @@ def test_permission_matrix(client, cast, page, role, target):
     if response.status_code >= 400 or response.status_code == LOGIN and role == "anonymous":
         # A refused request changes nothing.
         assert MonthlyReport.objects.filter(pk=objs["report"].pk).values().get() == before
+
+
+LIST_PAGES = ["home", "reports:mine", "dashboards:national"]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+@pytest.mark.parametrize("role", ["coordinator", "manager", "steering", "other_coordinator"])
+def test_list_pages_never_show_another_projects_rows(client, cast, name, role):
+    """ASVS 4.2.1: a member sees their own project's rows and none of another project's."""
+    _objects(cast.project, cast.subproject, MonthlyReport.State.APPROVED)
+    _objects(cast.other_project, cast.other_subproject, MonthlyReport.State.APPROVED)
+    client.force_login(getattr(cast, role))
+    page = client.get(reverse(name)).content.decode()
+    own, other = ((cast.other_project, cast.project) if role == "other_coordinator"
+                  else (cast.project, cast.other_project))
+    assert own.code in page
+    assert other.code not in page and other.name not in page
