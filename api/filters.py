@@ -34,7 +34,7 @@ class UpdatedSinceField(forms.CharField):
                 raise forms.ValidationError(message)
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)  # naive times are Finnish time
-            return moment.astimezone(dt.timezone.utc)
+            return moment.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             raise forms.ValidationError(message) from None
 

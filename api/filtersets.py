@@ -5,16 +5,31 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from api.filters import (
-    ApiFilterSet, CharInFilter, IntegerFilter, NumberInFilter, ProjectRowsFilterSet, period_filters,
+    ApiFilterSet,
+    CharInFilter,
+    IntegerFilter,
+    NumberInFilter,
+    ProjectRowsFilterSet,
+    period_filters,
     updated_since_filter,
 )
 from indicators.models import Metric, MetricValue
 from projects.models import Organisation, Project, Region
 from reports.models import (
-    EvaluationRound, GeneratedDocument, MonthlyReport, ProjectRollup, StatusLight,
+    EvaluationRound,
+    GeneratedDocument,
+    MonthlyReport,
+    ProjectRollup,
+    StatusLight,
 )
 from workpackages.models import (
-    Activity, ActualCost, BudgetLine, Goal, Risk, Subproject, WorkPackage,
+    Activity,
+    ActualCost,
+    BudgetLine,
+    Goal,
+    Risk,
+    Subproject,
+    WorkPackage,
 )
 
 BENEFIT_GOAL_HELP = _("National benefit goal codes (1–5), comma-separated.")

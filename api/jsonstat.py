@@ -133,7 +133,7 @@ def dataset(queryset: QuerySet, *, geo: str = "project", lang: str = "fi") -> di
         "extension": {"lang": lang, "rows": len(values)},
     }
     if updated is not None:
-        result["updated"] = updated.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        result["updated"] = updated.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     return result
 
 

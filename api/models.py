@@ -1,8 +1,8 @@
 """API clients: the tokens STM, THL and other systems use to read the REST API."""
 
 from django.conf import settings
-from django.db import models
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, Region

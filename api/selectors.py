@@ -7,11 +7,23 @@ from api import access
 from indicators.models import DisaggregationCategory, Metric, MetricTarget, MetricValue
 from projects.models import Organisation, Phase, Project, Region
 from reports.models import (
-    EvaluationNarrative, EvaluationRound, GeneratedDocument, MetricAggregate, MonthlyReport,
-    ProjectRollup, WorkPackageStatus,
+    EvaluationNarrative,
+    EvaluationRound,
+    GeneratedDocument,
+    MetricAggregate,
+    MonthlyReport,
+    ProjectRollup,
+    WorkPackageStatus,
 )
 from workpackages.models import (
-    Activity, ActualCost, BudgetLine, Goal, Risk, RiskReview, Subproject, WorkPackage,
+    Activity,
+    ActualCost,
+    BudgetLine,
+    Goal,
+    Risk,
+    RiskReview,
+    Subproject,
+    WorkPackage,
 )
 
 SUBPROJECT_JOINS = ("subproject", "subproject__project", "subproject__work_package")

@@ -5,7 +5,10 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -17,15 +20,17 @@ from api.conditional import not_modified
 from api.pagination import LargeCursorPagination
 from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer
 from api.serializers.values import (
-    JsonStatDatasetSerializer, MetricValuePageSerializer, MetricValueSerializer,
+    JsonStatDatasetSerializer,
+    MetricValuePageSerializer,
+    MetricValueSerializer,
 )
 from api.viewsets import ReadOnlyApiViewSet, csv_response, stream_response
 
 JSONSTAT_PARAMETERS = [
-    OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=str(_(
-        "JSON-stat only: language of the labels (default: the request's language)."))),
-    OpenApiParameter("geo", str, enum=list(jsonstat.GEO_DIMENSIONS), description=str(_(
-        "JSON-stat only: the second dimension, project (default) or region."))),
+    OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=_(
+        "JSON-stat only: language of the labels (default: the request's language).")),
+    OpenApiParameter("geo", str, enum=list(jsonstat.GEO_DIMENSIONS), description=_(
+        "JSON-stat only: the second dimension, project (default) or region.")),
 ]
 CSV_RESPONSE = {"type": "string", "description": "CSV with the columns of the JSON rows."}
 

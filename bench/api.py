@@ -105,12 +105,12 @@ def _json_agg() -> int:
 def _orjson_rows() -> int:
     connection.ensure_connection()
     size, names = 0, None
-    with connection.connection.cursor(name="bench_floor") as cursor:
+    with connection.connection.cursor(name="bench_floor", withhold=True) as cursor:
         cursor.itersize = 10000
         cursor.execute(ROWS_SQL)
         while rows := cursor.fetchmany(10000):
             names = names or [column.name for column in cursor.description]
-            size += len(orjson.dumps([dict(zip(names, row)) for row in rows],
+            size += len(orjson.dumps([dict(zip(names, row, strict=True)) for row in rows],
                                      option=orjson.OPT_UTC_Z))
     return size
 

@@ -40,6 +40,8 @@ class DisaggregationCategory(models.Model):
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("disaggregation category")
         verbose_name_plural = _("disaggregation categories")
@@ -181,6 +183,8 @@ class MetricTarget(ProjectAudited, models.Model):
     effective_from = models.DateField(_("valid from"))
     reason = models.TextField(_("reason for the change"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("metric target")

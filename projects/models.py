@@ -35,6 +35,8 @@ class BenefitGoal(models.Model):
     name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
 
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("national benefit goal")
         verbose_name_plural = _("national benefit goals")

@@ -204,6 +204,8 @@ class EvaluationNarrative(ProjectAudited, models.Model):
     )
     text = models.TextField(_("development actions taken"))
 
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("evaluation narrative")
         verbose_name_plural = _("evaluation narratives")
@@ -300,6 +302,8 @@ class WorkPackageStatus(models.Model):
     )
     override_reason = models.TextField(_("reason for the override"), blank=True)
     counts = models.JSONField(_("lights of the subprojects"), default=dict, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("work package status")

@@ -24,10 +24,16 @@ from api.models import ApiClient
 from api.services import api_client_create, api_client_revoke
 from indicators.models import Disaggregation, DisaggregationCategory, MetricValue
 from projects.models import BenefitGoal, Phase, Region
-from reports.models import EvaluationNarrative, EvaluationRound, GeneratedDocument, MonthlyReport
+from reports.models import (
+    EvaluationNarrative,
+    EvaluationRound,
+    GeneratedDocument,
+    MonthlyReport,
+    ProjectRollup,
+)
 from reports.rollups import rollup_compute
 from tests import factories
-from workpackages.models import Activity, ActualCost, BudgetLine, Goal, RiskReview
+from workpackages.models import Activity, ActualCost, BudgetLine, Goal, Risk, RiskReview
 
 pytestmark = pytest.mark.django_db
 APRIL, MAY = dt.date(2022, 4, 1), dt.date(2022, 5, 1)
@@ -51,7 +57,8 @@ class Data:
     report is a draft and project B's is submitted."""
 
     cast: object
-    metric: object          # A.1 of project A: a count by age group, of the coordinator's subproject
+    metric: object          # A.1 of project A: a count by age group, of the coordinator's
+    #                         subproject
     goal_metric: object     # A.2 of project A: a share, of a goal (no subproject)
     other_metric: object    # A.1 of project B
     draft: object           # project A's May report (draft)
@@ -538,6 +545,7 @@ def test_csv_of_a_plan_endpoint(client, data):
         ("HANKE-B", "1.1", "", "false")]
 
 
+@pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")  # pyjstat
 def test_jsonstat_is_read_by_pyjstat_and_equals_the_database(client, data):
     response = get(client, url("metric-value-list"), data.national_token, format="jsonstat")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
@@ -650,6 +658,8 @@ def test_browsable_api_for_a_logged_in_member(client, data):
     response = client.get(url("project-list"), HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"HANKE-A" in response.content
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+    values = client.get(url("metric-value-list"), HTTP_ACCEPT="text/html")
+    assert values.status_code == 200 and b"2022M04" in values.content
     root = client.get(reverse("api:api-root"), HTTP_ACCEPT="application/json").json()
     assert set(root) >= {"metric-values", "monthly-reports", "documents"}
 
@@ -659,3 +669,113 @@ def test_national_viewer_permission_through_a_group_works_like_the_pages(client,
     user.user_permissions.add(Permission.objects.get(codename="view_all_projects"))
     client.force_login(user)
     assert len(results(client.get(url("project-list")))) == 2
+
+
+# --- Permission matrix (issue 7): endpoint × method × role × own/other object ------------------
+
+ROLES = ["anonymous", "coordinator", "manager", "steering", "other_coordinator",
+         "national_user", "national_token", "region_token"]
+PUBLIC = {"region", "organisation"}
+
+
+def _objects(data) -> list[tuple[str, str, int, bool]]:
+    """(endpoint, side, id, approved) for every detail endpoint: project A's object is 'own'
+    (the cast's coordinator, manager and steering member belong to A), project B's 'other'."""
+    a, b = data.cast.project, data.cast.other_project
+    by_project = {}
+    for model, endpoint in [(EvaluationRound, "evaluation-round"), (GeneratedDocument, "document"),
+                            (BudgetLine, "budget-line"), (ActualCost, "actual-cost")]:
+        field = "subproject__project" if endpoint in ("budget-line", "actual-cost") else "project"
+        by_project[endpoint] = [model.objects.filter(**{field: p}).first().pk for p in (a, b)]
+    cells = {
+        "region": (a.region_id, b.region_id), "organisation": (a.administrator_id,
+                                                               b.administrator_id),
+        "project": (a.pk, b.pk),
+        "work-package": (data.cast.subproject.work_package_id,
+                         data.cast.other_subproject.work_package_id),
+        "goal": tuple(Goal.objects.get(project=p, code="1").pk for p in (a, b)),
+        "subproject": (data.cast.subproject.pk, data.cast.other_subproject.pk),
+        "activity": tuple(Activity.objects.get(subproject__project=p).pk for p in (a, b)),
+        "metric": (data.metric.pk, data.other_metric.pk),
+        "rollup": tuple(ProjectRollup.objects.get(project=p).pk for p in (a, b)),
+        "risk": tuple(Risk.objects.filter(project=p).first().pk for p in (a, b)),
+        **by_project,
+    }
+    rows = [(endpoint, side, pk, True) for endpoint, pks in cells.items()
+            for side, pk in zip(("own", "other"), pks, strict=True)]
+    values = {(v.metric_id, v.period): v.pk for v in MetricValue.objects.filter(category=None)}
+    rows += [
+        ("monthly-report", "own", data.approved.pk, True),
+        ("monthly-report", "other", data.other_approved.pk, True),
+        ("monthly-report", "own", data.draft.pk, False),
+        ("monthly-report", "other", data.submitted.pk, False),
+        ("metric-value", "own", values[(data.metric.pk, APRIL)], True),
+        ("metric-value", "other", values[(data.other_metric.pk, APRIL)], True),
+        ("metric-value", "own", values[(data.metric.pk, MAY)], False),
+        ("metric-value", "other", values[(data.other_metric.pk, MAY)], False),
+    ]
+    return rows
+
+
+def _expected(role: str, endpoint: str, side: str, approved: bool) -> int:
+    if role == "anonymous":
+        return 401
+    if endpoint in PUBLIC:
+        return 200
+    sees = {"coordinator": {"own"}, "manager": {"own"}, "steering": {"own"},
+            "other_coordinator": {"other"}, "region_token": {"own"}}.get(role, {"own", "other"})
+    member = (role in ("coordinator", "manager", "steering") and side == "own") or (
+        role == "other_coordinator" and side == "other")
+    if side not in sees or (not approved and not member):
+        return 404
+    return 200
+
+
+def _as(client, data, role) -> dict:
+    """Log the client in as the role; returns the headers to send (a token's)."""
+    if role.endswith("_token"):
+        return bearer(getattr(data, role))
+    if role != "anonymous":
+        user = data.cast.national if role == "national_user" else getattr(data.cast, role)
+        client.force_login(user)
+    return {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, data, role):
+    headers = _as(client, data, role)
+    wrong = []
+    for endpoint, side, pk, approved in _objects(data):
+        path = url(f"{endpoint}-detail", pk)
+        expected = _expected(role, endpoint, side, approved)
+        got = client.get(path, **headers).status_code
+        if got != expected:
+            wrong.append(f"GET {path} ({side}, approved={approved}): {got}, expected {expected}")
+        got = client.post(path, {}, **headers).status_code
+        expected = 401 if role == "anonymous" else 405
+        if got != expected:
+            wrong.append(f"POST {path}: {got}, expected {expected}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_lists_never_hold_rows_the_role_may_not_see(client, data, role):
+    headers = _as(client, data, role)
+    a, b = data.cast.project.code, data.cast.other_project.code
+    sees = {"coordinator": {a}, "manager": {a}, "steering": {a}, "other_coordinator": {b},
+            "region_token": {a}}.get(role, {a, b})
+    members = {"coordinator": {a}, "manager": {a}, "steering": {a},
+               "other_coordinator": {b}}.get(role, set())
+    for name in LISTS:
+        if name in ("region-list", "organisation-list"):
+            continue
+        response = client.get(url(name), {"format": "csv"}, **headers)
+        rows = list(csv.DictReader(io.StringIO(streamed(response).decode())))
+        key = "code" if name == "project-list" else "project_code"
+        assert {row[key] for row in rows} <= sees, name
+        if name == "monthly-report-list":
+            assert all(row["state"] == "approved" or row["project_code"] in members
+                       for row in rows)
+        if name == "metric-value-list":
+            assert all(row["period"] == "2022-04-01" or row["project_code"] in members
+                       for row in rows)

@@ -418,6 +418,8 @@ class RiskReview(ProjectAudited, models.Model):
     probability = models.PositiveSmallIntegerField(_("probability (%)"))
     note = models.TextField(_("note"), blank=True)
 
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("risk review")
         verbose_name_plural = _("risk reviews")

@@ -18,7 +18,7 @@ from projects.months import period_code
 class UTCDateTimeField(S.DateTimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
-        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+        super().__init__(default_timezone=dt.UTC, **kwargs)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}(M\d{2}|Q[1-4])?$",

@@ -6,8 +6,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as S
 
 from api.serializers.base import (
-    ID, PROJECT_CODE, PROJECT_ID, UPDATED, PeriodCodeField, ProjectRowSerializer, ReadSerializer,
-    UTCDateTimeField, codes, money, number,
+    ID,
+    PROJECT_CODE,
+    PROJECT_ID,
+    UPDATED,
+    PeriodCodeField,
+    ProjectRowSerializer,
+    ReadSerializer,
+    UTCDateTimeField,
+    codes,
+    money,
+    number,
 )
 
 
@@ -114,7 +123,8 @@ class SubprojectSerializer(ProjectRowSerializer):
     code = S.CharField(read_only=True, help_text=_("Code, unique within the project."))
     name = S.CharField(read_only=True, help_text=_("Name."))
     objective = S.CharField(read_only=True, help_text=_("Objective (Tavoite)."))
-    goal_codes = codes(source="goals", help_text=_("Codes of the project goals the subproject serves."))
+    goal_codes = codes(source="goals", help_text=_(
+        "Codes of the project goals the subproject serves."))
     organisation_key = S.CharField(source="organisation.key", read_only=True, allow_null=True,
                                    help_text=_("Key of the responsible organisation."))
     responsible_people = codes(_("Names of the responsible people."), slug="name")

@@ -7,8 +7,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as S
 
 from api.serializers.base import (
-    ID, PROJECT_CODE, PROJECT_ID, UPDATED, PeriodCodeField, ProjectRowSerializer, ReadSerializer,
-    UTCDateTimeField, money, number,
+    ID,
+    PROJECT_CODE,
+    PROJECT_ID,
+    UPDATED,
+    PeriodCodeField,
+    ProjectRowSerializer,
+    ReadSerializer,
+    UTCDateTimeField,
+    money,
+    number,
 )
 
 LIGHT = _("Status light: green, yellow, red, grey (not started) or blue (completed); "
