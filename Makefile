@@ -1,4 +1,4 @@
-.PHONY: install run test migrations-check lint bench
+.PHONY: install run test migrations-check lint bench fuzz
 
 install:
 	scripts/bootstrap
@@ -17,3 +17,8 @@ lint: install
 
 bench: install
 	scripts/bench
+
+# The long robustness run of the API (issue 7): schemathesis with every check, a fixed seed,
+# more examples than CI, a reader per role.
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} scripts/test tests/test_api_schema.py -k fuzz -p no:cacheprovider

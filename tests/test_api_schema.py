@@ -1,13 +1,15 @@
 """The OpenAPI schema of the API, its documentation page, and schemathesis against it."""
 
+import os
 from pathlib import Path
 
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
 from django.test.client import ClientHandler
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from hypothesis import HealthCheck, given, seed, settings
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -130,5 +132,34 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(openapi, dat
         @given(case=operation.as_strategy())
         def check(case):
             case.call_and_validate(app=wsgi_app, headers=headers, checks=CHECKS)
+
+        check()
+
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
+FUZZ_SEED = 20261126
+
+
+@pytest.mark.skipif(not FUZZ_EXAMPLES, reason="`make fuzz` runs this (FUZZ_EXAMPLES)")
+@pytest.mark.parametrize("role", ["national", "region", "coordinator", "manager", "steering"])
+def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client, role):  # noqa: F811
+    """The longer run of issue 7: every schemathesis check, a fixed seed, FUZZ_EXAMPLES
+    examples per operation, as a national token, a region-scoped token and the session of a
+    coordinator, a manager and a steering group member."""
+    load_all_checks()
+    checks = list(REGISTERED_CHECKS.get_all())
+    if role in ("national", "region"):
+        headers = {"Authorization": bearer(getattr(data, f"{role}_token"))["HTTP_AUTHORIZATION"]}
+    else:
+        client.force_login(getattr(cast, role))
+        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    schema = schemathesis.openapi.from_dict(openapi)
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        @seed(FUZZ_SEED)
+        @settings(max_examples=FUZZ_EXAMPLES, database=None, deadline=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case):
+            case.call_and_validate(app=wsgi_app, headers=headers, checks=checks)
 
         check()
