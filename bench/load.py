@@ -37,6 +37,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _session(user) -> str:
+    """A logged-in session, as a login would leave it: the load test measures the month's
+    work, not 71 password hashes at once (a login is measured by itself)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["login_at"] = int(time.time())
+    session.create()
+    return session.session_key
+
+
 def _user(username: str, project: Project, role: str) -> tuple:
     User = get_user_model()
     user = User.objects.filter(username=username).first() or User(username=username)
@@ -73,10 +88,12 @@ def prepare(month: dt.date) -> dict:
                                         end_month=month)
         user, person = _user(f"load.coord.{n:02d}", project, Membership.Role.COORDINATOR)
         sub.responsible_people.add(person)
-        coordinators.append([user.username, sub.pk])
+        coordinators.append([user.username, sub.pk, _session(user)])
     scale = list(Project.objects.filter(code__startswith="SCALE-").order_by("code")[:20])
-    steering = [[_user(f"load.steer.{i:02d}", p, Membership.Role.STEERING)[0].username, p.pk]
-                for i, p in enumerate(scale, 1)]
+    steering = []
+    for i, p in enumerate(scale, 1):
+        user = _user(f"load.steer.{i:02d}", p, Membership.Role.STEERING)[0]
+        steering.append([user.username, p.pk, _session(user)])
     ApiClient.objects.filter(name="Kuormitustesti").delete()
     _, token = api_client_create(name="Kuormitustesti", all_projects=True)
     return {"coordinators": coordinators, "steering": steering, "token": token,
