@@ -51,11 +51,14 @@ def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
         raise PermissionDenied  # documents are asked for by the project's own people
     form = DocumentRequestForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        documents.document_request(
+        document = documents.document_request(
             project=project, kind=form.cleaned_data["kind"], user=request.user,
             month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
         )
-        messages.success(request, _("The document was queued. It appears below when ready."))
+        if document.status == GeneratedDocument.Status.FAILED:  # the job queue is down
+            messages.error(request, document.error)
+        else:
+            messages.success(request, _("The document was queued. It appears below when ready."))
         return redirect(request.path)
     return render(request, "reports/documents.html", {
         "project": project, "form": form if may_request else None,

@@ -1,6 +1,8 @@
 """Opening and closing reporting periods, and the reminders about missing reports."""
 
 import datetime as dt
+import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,6 +16,7 @@ from reports import selectors
 from reports.models import MonthlyReport, Reminder, ReportingPeriod
 
 REMIND_DAYS_BEFORE = 3
+log = logging.getLogger(__name__)
 
 
 def reporting_period_open(*, project: Project, month: dt.date) -> ReportingPeriod:
@@ -64,6 +67,9 @@ def _send_once(period, user, kind, today, subject, body) -> bool:
             EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
                          headers={"Message-ID": f"<sote-portal.{key}@{domain}>"}).send()
     except IntegrityError:
+        return False
+    except smtplib.SMTPRecipientsRefused as error:  # a bad address: remind the others
+        log.warning("reminder %s not sent: %s", key, error)
         return False
     return True
 

@@ -77,7 +77,8 @@ def _name(user) -> str:
 def _recompute_rollup_after_commit(report: MonthlyReport) -> None:
     """Approved data changed: refresh the month's roll-up once the change is committed."""
     project_id, month = report.subproject.project_id, report.period.isoformat()
-    transaction.on_commit(lambda: tasks.compute_rollup.delay(project_id, month))
+    # Never fails the request: with Redis down the hourly sweep recomputes it instead.
+    transaction.on_commit(lambda: tasks.enqueue_rollup(project_id, month))
 
 
 def _bump(report: MonthlyReport, fields: list[str]) -> None:

@@ -195,13 +195,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for such messages (kombu: interval × throttle seconds).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # A Redis that does not answer (host down, packets dropped): give up connecting after
+    # this many seconds instead of the operating system's two minutes.
+    "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=2),
 }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=2)
+# Sending a job while Redis is down: two quick retries, then the sender hears of it at once
+# (a document is refused with a message; a roll-up is left to the hourly sweep).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
+# Workers started before Redis keep trying to connect (Celery 6 asks for this explicitly).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A document job queued or running this long without progress was lost: send it again.
+STALLED_JOB_SECONDS = env.int("STALLED_JOB_SECONDS", default=900)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Every night, not only on the 1st: opening is idempotent, and a job lost on the 1st
+    # (Redis down, worker killed) is made good the next night.
     "open-reporting-periods": {
         "task": "reports.tasks.open_reporting_periods",
-        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+        "schedule": crontab(minute=5, hour=0),
     },
     "close-reporting-periods": {
         "task": "reports.tasks.close_reporting_periods",
@@ -209,7 +224,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-reporting-reminders": {
         "task": "reports.tasks.send_reporting_reminders",
-        "schedule": crontab(minute=0, hour=8),
+        # The noon run sends only what the morning's did not (one reminder a day per key).
+        "schedule": crontab(minute=0, hour="8,12"),
+    },
+    # The safety nets of the jobs sent from the web process (reports/tasks.py).
+    "requeue-stalled-documents": {
+        "task": "reports.tasks.requeue_stalled_documents",
+        "schedule": crontab(minute="*/5"),
+    },
+    "recompute-stale-rollups": {
+        "task": "reports.tasks.recompute_stale_rollups",
+        "schedule": crontab(minute=20),
     },
 }
 
