@@ -22,7 +22,7 @@ def _render_seconds(project: Project) -> tuple[float, int]:
 
 def run() -> list[Figure]:
     figures = []
-    demo = (Project.objects.exclude(code__startswith="SCALE-")
+    demo = (Project.objects.exclude(code__startswith="SCALE-").exclude(code__startswith="LOAD-")
             .annotate(n=Count("subprojects")).order_by("-n").first())
     if demo is not None:
         seconds, size = _render_seconds(demo)
