@@ -66,8 +66,8 @@ def _user(username: str, project: Project, role: str) -> tuple:
 def prepare(month: dt.date) -> dict:
     """A fresh LOAD-01 project with 50 subprojects and their coordinators; steering members of
     the synthetic projects; an API client for every project."""
-    from api.services import api_client_create
     from api.models import ApiClient
+    from api.services import api_client_create
 
     Project.objects.filter(code="LOAD-01").delete()
     template = Project.objects.get(code="SCALE-01")
@@ -132,7 +132,7 @@ def _wait(port: int) -> None:
 def _check_saves(results: dict) -> tuple[int, int]:
     """(lost, duplicated): accepted saves missing from the history, or more in it."""
     lost = duplicated = 0
-    for username, result in results.items():
+    for result in results.values():
         report = MonthlyReport.objects.filter(subproject_id=result["subproject"]).first()
         recorded = 0 if report is None else report.events.filter(
             action=ReportEvent.Action.SAVED).count()

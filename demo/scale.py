@@ -2,7 +2,8 @@
 
 With the defaults: 20 projects × 5 work packages × 10 subprojects (1,000 subprojects),
 36 months of reports (36,000) and 80 metrics per project, half of them split by age group
-with a total beside the three groups (144,000 metric values). Rows are written with bulk_create, so it takes minutes."""
+with a total beside the three groups (144,000 metric values). Rows are written with
+bulk_create, so it takes minutes."""
 
 import datetime as dt
 import random
@@ -11,7 +12,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import Disaggregation, DisaggregationCategory, Metric, MetricTarget, MetricValue
+from indicators.models import (
+    Disaggregation,
+    DisaggregationCategory,
+    Metric,
+    MetricTarget,
+    MetricValue,
+)
 from projects.codes import natural_sort_key
 from projects.models import Organisation, Phase, Programme, Project, Region
 from projects.months import add_months
@@ -86,7 +93,7 @@ def generate_scale_data(
                         name=f"Työpaketti {w}")
             for w in range(1, work_packages + 1)
         ])
-        for wp, goal in zip(wps, goals):
+        for wp, goal in zip(wps, goals, strict=True):
             if goal.benefit_goal:
                 wp.benefit_goals.add(goal.benefit_goal)
         subs = Subproject.objects.bulk_create([

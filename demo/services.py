@@ -15,17 +15,34 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from indicators.models import (
-    Disaggregation, DisaggregationCategory, Metric, MetricTarget,
+    Disaggregation,
+    DisaggregationCategory,
+    Metric,
+    MetricTarget,
 )
 from projects.codes import natural_sort_key
 from projects.models import (
-    BenefitGoal, Membership, Municipality, Organisation, Person, Phase, Programme, Project, Region,
+    BenefitGoal,
+    Membership,
+    Municipality,
+    Organisation,
+    Person,
+    Phase,
+    Programme,
+    Project,
+    Region,
 )
 from projects.months import add_months, parse_month
-from reports.periods import reporting_period_open
 from reports.models import EvaluationNarrative, EvaluationRound, MonthlyReport
+from reports.periods import reporting_period_open
 from workpackages.models import (
-    Activity, BudgetLine, Goal, Output, Risk, Subproject, WorkPackage,
+    Activity,
+    BudgetLine,
+    Goal,
+    Output,
+    Risk,
+    Subproject,
+    WorkPackage,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -235,7 +252,8 @@ class _ProjectLoader:
 
     def goal(self, data: dict, parent: Goal | None) -> None:
         code = str(data["code"])
-        benefit = data.get("benefit_goal") or (parent.benefit_goal.code if parent and parent.benefit_goal else None)
+        benefit = data.get("benefit_goal") or (
+            parent.benefit_goal.code if parent and parent.benefit_goal else None)
         goal, _ = Goal.objects.update_or_create(
             project=self.project, code=code,
             defaults={

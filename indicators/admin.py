@@ -1,7 +1,11 @@
 from django.contrib import admin
 
 from indicators.models import (
-    Disaggregation, DisaggregationCategory, Metric, MetricTarget, MetricValue,
+    Disaggregation,
+    DisaggregationCategory,
+    Metric,
+    MetricTarget,
+    MetricValue,
 )
 
 

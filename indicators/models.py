@@ -5,11 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
-from projects.audit import ProjectAudited
 
 
 class Disaggregation(models.Model):

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from projects.models import (
-    BenefitGoal, Membership, Municipality, Organisation, Person, Phase, Programme, Project, Region,
+    BenefitGoal,
+    Membership,
+    Municipality,
+    Organisation,
+    Person,
+    Phase,
+    Programme,
+    Project,
+    Region,
 )
 
 

@@ -47,7 +47,7 @@ def export_rows(entries: Iterable) -> Iterator[list]:
     yield EXPORT_HEADER
     for entry in entries:
         base = [
-            entry.timestamp.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+            entry.timestamp.astimezone(dt.UTC).isoformat(timespec="seconds"),
             entry.actor.get_username() if entry.actor else "",
             entry.get_action_display(),
             entry.content_type.model,

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.codes import natural_sort_key
 from projects.audit import ProjectAudited
+from projects.codes import natural_sort_key
 
 
 class Programme(models.Model):

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from reports.models import (
-    EvaluationNarrative, EvaluationRound, MonthlyReport, Reminder, ReportEvent, ReportingPeriod,
+    EvaluationNarrative,
+    EvaluationRound,
+    MonthlyReport,
+    Reminder,
+    ReportEvent,
+    ReportingPeriod,
 )
 
 

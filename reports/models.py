@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.audit import ProjectAudited
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
-from projects.audit import ProjectAudited
 
 
 class StatusLight(models.TextChoices):
@@ -318,6 +318,9 @@ class WorkPackageStatus(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.work_package_id}: {self.light}"
+
     @property
     def light(self) -> str:
         return self.override_light or self.computed_light
@@ -349,6 +352,9 @@ class MetricAggregate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rollup", "metric"], name="aggregate_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id}: {self.month_value}"
 
 
 class GeneratedDocument(models.Model):

@@ -32,7 +32,11 @@ from projects import permissions
 from projects.models import Project
 from reports import selectors
 from reports.models import (
-    MetricAggregate, MonthlyReport, ProjectRollup, StatusLight, WorkPackageStatus,
+    MetricAggregate,
+    MonthlyReport,
+    ProjectRollup,
+    StatusLight,
+    WorkPackageStatus,
 )
 from workpackages.models import WorkPackage
 

@@ -15,7 +15,11 @@ from projects import permissions
 from projects.models import Project
 from projects.months import add_months
 from reports.models import (
-    GeneratedDocument, MonthlyReport, ReportEvent, ReportingPeriod, StatusLight,
+    GeneratedDocument,
+    MonthlyReport,
+    ReportEvent,
+    ReportingPeriod,
+    StatusLight,
 )
 from workpackages.models import Subproject
 

@@ -31,7 +31,7 @@ def security_event(event: str, request=None, **fields) -> None:
     """One structured line: {"time": UTC ISO, "event": ..., "user": ..., "ip": ..., ...}."""
     user = getattr(request, "user", None) if request is not None else None
     record = {
-        "time": timezone.now().astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+        "time": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
         "event": event,
         "user": fields.pop("username", None) or (
             user.get_username() if user is not None and user.is_authenticated else None),

@@ -7,8 +7,8 @@ visitor. "own" is an object of project A, "other" the same kind of object in pro
 Each cell runs on fresh data, so a write in one cell cannot change another's answer."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.urls import reverse

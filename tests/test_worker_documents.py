@@ -66,8 +66,8 @@ def test_demo_monthly_and_final_reports_are_produced_by_the_worker(worker):
                                        phase=Phase.objects.get(project=posote, code="I"))
     worker()
     for document in (monthly, final):
-        wait_for(lambda: GeneratedDocument.objects.get(pk=document.pk).status in ("done", "failed"),
-                 120, "the worker to produce the document", step=0.2)
+        wait_for(lambda pk=document.pk: GeneratedDocument.objects.get(pk=pk).status in (
+            "done", "failed"), 120, "the worker to produce the document", step=0.2)
         document.refresh_from_db()
         assert document.status == "done", document.error
         assert len(document.data_checksum) == 64 and document.finished_at

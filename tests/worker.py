@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from sote_portal.celery import app as celery_app

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from workpackages.models import (
-    Activity, ActualCost, BudgetLine, Goal, Output, Risk, RiskReview, Subproject, WorkPackage,
+    Activity,
+    ActualCost,
+    BudgetLine,
+    Goal,
+    Output,
+    Risk,
+    RiskReview,
+    Subproject,
+    WorkPackage,
 )
 
 

@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
 from projects.models import BenefitGoal, Organisation, Person, Project
 from projects.months import first_of_month_check
-from projects.audit import ProjectAudited
 
 
 class WorkPackage(ProjectAudited, models.Model):
