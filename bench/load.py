@@ -16,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -102,7 +103,8 @@ def prepare(month: dt.date) -> dict:
 
 def _server(port: int, static_root: str) -> subprocess.Popen:
     env = {
-        **os.environ, "DEBUG": "0", "TESTING": "0", "SECRET_KEY": "load-test-" + "x" * 50,
+        # The sessions made in this process must be valid in the server: the same key.
+        **os.environ, "DEBUG": "0", "TESTING": "0", "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
         "BEHIND_TLS_PROXY": "0", "SECURE_HSTS_SECONDS": "0", "CONN_MAX_AGE": "60",
         "STATIC_ROOT": static_root, "LOG_LEVEL": "WARNING",
@@ -114,6 +116,9 @@ def _server(port: int, static_root: str) -> subprocess.Popen:
     return subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "sote_portal.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", "3", "--threads", "4", "--worker-class", "gthread",
+         # Longer than a user's pause between requests: otherwise gunicorn closes an idle
+         # kept-alive connection just as the client reuses it (a reset, not a server error).
+         "--keep-alive", "30",
          "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
 

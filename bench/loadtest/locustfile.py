@@ -28,6 +28,14 @@ def use_session(user: HttpUser, session_key: str) -> None:
     user.client.cookies.set("sessionid", session_key)
 
 
+def page(user: HttpUser, url: str, name: str):
+    """GET a page; anything but 200 (a redirect to the login page, say) is a failure."""
+    with user.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+        return response
+
+
 def log_in(user: HttpUser, username: str) -> None:
     page = user.client.get("/accounts/login/", name="login page")
     token = CSRF.search(page.text).group(1)
@@ -57,9 +65,11 @@ class Coordinator(HttpUser):
     @task
     def work_on_the_report(self):
         if self.submitted:
-            self.client.get("/reports/", name="my reports")
+            page(self, "/reports/", "my reports")
             return
-        form = self.client.get(self.url, name="report form")
+        form = page(self, self.url, "report form")
+        if form.status_code != 200:
+            return
         version = VERSION.search(form.text)
         action = "submit" if self.saves + 1 >= SAVES else "save"
         text = f"{self.username}: tallennus {self.saves + 1}"
@@ -70,7 +80,7 @@ class Coordinator(HttpUser):
             "next_steps": "Jatketaan suunnitelman mukaan.", "problems": "", "help_needed": "",
             "light_reason": "Kuormitustesti", "action": action,
         }, name=f"report {action}", allow_redirects=False, catch_response=True) as response:
-            if response.status_code == 302:
+            if response.status_code == 302 and response.headers["Location"] == self.url:
                 self.saves += 1
                 self.last_text = text
                 self.submitted = action == "submit"
@@ -94,11 +104,11 @@ class SteeringMember(HttpUser):
 
     @task(3)
     def project_dashboard(self):
-        self.client.get(f"/dashboards/projects/{self.project}/", name="dashboard: project")
+        page(self, f"/dashboards/projects/{self.project}/", "dashboard: project")
 
     @task(1)
     def national_overview(self):
-        self.client.get("/dashboards/", name="dashboard: national")
+        page(self, "/dashboards/", "dashboard: national")
 
 
 class NationalApiClient(HttpUser):
@@ -111,12 +121,12 @@ class NationalApiClient(HttpUser):
 
     @task
     def metric_values(self):
-        self.client.get(f"/api/v1/metric-values/?project={next(self.codes)}&page_size=1000",
-                        name="api: metric values page (1000 rows)")
+        page(self, f"/api/v1/metric-values/?project={next(self.codes)}&page_size=1000",
+             "api: metric values page (1000 rows)")
 
     @task
     def reports(self):
-        self.client.get("/api/v1/monthly-reports/", name="api: monthly reports")
+        page(self, "/api/v1/monthly-reports/", "api: monthly reports")
 
 
 @events.test_stop.add_listener
