@@ -28,7 +28,7 @@ from workpackages.models import Subproject, WorkPackage
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kuormitus-salasana-2026"
-DURATION = os.environ.get("LOAD_DURATION", "60s")
+DURATION = os.environ.get("LOAD_DURATION", "90s")
 SAVES = 6
 
 

@@ -46,9 +46,12 @@ def log_in(user: HttpUser, username: str) -> None:
         raise RuntimeError(f"{username} could not log in: {response.status_code}")
 
 
+# Pauses as people work: a coordinator types for a few seconds between saves, a steering group
+# member reads a dashboard before opening the next. (With no pauses the test only measures how
+# many requests two cores can queue.)
 class Coordinator(HttpUser):
     fixed_count = 50
-    wait_time = between(0.5, 2)
+    wait_time = between(2, 8)
 
     def on_start(self):
         n = next(_coordinators)
@@ -95,7 +98,7 @@ class Coordinator(HttpUser):
 
 class SteeringMember(HttpUser):
     fixed_count = 20
-    wait_time = between(1, 3)
+    wait_time = between(3, 10)
 
     def on_start(self):
         n = next(_steering)
