@@ -11,11 +11,15 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
+from django.http import JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from api.access import reader_for
+
+PRECONDITION_FAILED = _("If-Match or If-Unmodified-Since did not hold.")
 
 
 @dataclass
@@ -55,12 +59,15 @@ def validators_for(request, queryset: QuerySet, *, nested: tuple[str, ...] = (),
 
 
 def not_modified(request, validators: Validators):
-    """A 304 (or 412 for a failed If-Match) response, or None to answer in full."""
+    """A 304 (or 412 for a failed If-Match or If-Unmodified-Since) response, or None to
+    answer in full. A 412 carries a JSON error like every other error of the API."""
     # Whole seconds, as in the Last-Modified header.
     timestamp = int(validators.last_modified.timestamp()) if validators.last_modified else None
     response = get_conditional_response(
         request._request, etag=validators.etag, last_modified=timestamp
     )
+    if response is not None and response.status_code == 412:
+        response = JsonResponse({"detail": str(PRECONDITION_FAILED)}, status=412)
     if response is not None:
         validators.apply(response)
     return response

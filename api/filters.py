@@ -1,99 +1,179 @@
 """Query parameters of the list endpoints: who, where, when and what changed.
 
 Every list takes `updated_since`; lists of a project's rows take `project` (short names),
-`project_id` and `region` (official region codes); several values are comma-separated."""
+`project_id` and `region` (official region codes); several values are comma-separated.
+
+Each parameter's syntax is given once, as a regular expression (or an integer range), and
+used twice: the API accepts a value exactly when it matches, and the OpenAPI schema gives
+the same expression as the parameter's `pattern` (api.schema.ApiFilterExtension). So every
+value the schema admits is answered, and every other value is a 400 naming the parameter.
+An empty value is the same as leaving the parameter out (`allowEmptyValue` in the schema):
+the filter form of the browsable API sends every field."""
 
 import datetime as dt
+import re
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.drainage import set_override
 
-from api.periods import PERIOD_HELP, parse_period
+from api.periods import DATE, PERIOD, PERIOD_HELP, parse_period
 
-
-class UpdatedSinceField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value).strip().replace(" ", "+")  # an unescaped + in a URL
-        if not value:
-            return None
-        message = _("Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z or 2022-05-01.")
-        try:
-            moment = parse_datetime(value)
-            if moment is None:
-                day = parse_date(value) if len(value) == 10 else None
-                if day is None:
-                    raise forms.ValidationError(message)
-                moment = dt.datetime.combine(day, dt.time.min)
-            if not 1900 <= moment.year <= 2999:
-                raise forms.ValidationError(message)
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)  # naive times are Finnish time
-            return moment.astimezone(dt.UTC)
-        except (ValueError, OverflowError):
-            raise forms.ValidationError(message) from None
+HOUR = "(?:[01][0-9]|2[0-3])"
+MINUTE = "[0-5][0-9]"
+# A day, or a day and a time with an optional offset. An offset's + arrives as a space when a
+# client leaves it unescaped in the URL, so a space is read as + there.
+MOMENT = (f"{DATE}(?:[T ]{HOUR}:{MINUTE}(?::{MINUTE}(?:[.,][0-9]{{1,6}})?)?"
+          f"(?:Z|[-+ ]{HOUR}(?::?{MINUTE})?)?)?")
+_TIME = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,6}))?)?(.*)")
+ID_LIST = "[0-9]{1,18}(?:,[0-9]{1,18})*"  # 18 digits: every id fits in a 64-bit integer
+CODE_LIST = "[^\\x00]+"  # codes are free text; a NUL cannot be stored, so it is refused
+INTEGER = re.compile(r"[-+]?[0-9]+")
+DB_INTEGER = {"min_value": -(2**63) + 1, "max_value": 2**63 - 1}
 
 
-class PeriodField(forms.CharField):
-    def __init__(self, *args, end: bool = False, **kwargs):
-        self.end = end
+class PatternField(forms.CharField):
+    """A value that must match `pattern` as a whole; `parse` turns it into the filter's value.
+    Nothing is stripped: what the pattern refuses, the field refuses."""
+
+    pattern = ""
+    message = ""
+    example = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strip", False)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
-        if not value:
+        if value in self.empty_values:
             return None
-        try:
-            return parse_period(value, end=self.end)
-        except ValueError:
-            raise forms.ValidationError(PERIOD_HELP) from None
+        if re.fullmatch(self.pattern, value) is None:
+            raise forms.ValidationError(self.message, code="invalid")
+        return self.parse(value)
+
+    def parse(self, value: str):
+        return value
+
+    @classmethod
+    def openapi_schema(cls) -> dict:
+        schema = {"type": "string", "pattern": f"^{cls.pattern}$"}
+        if cls.example:
+            schema["example"] = cls.example
+        return schema
 
 
-class DescribedFilter(filters.Filter):
-    """A filter whose OpenAPI schema is given (`schema`) together with its help text."""
+class UpdatedSinceField(PatternField):
+    pattern = MOMENT
+    message = _("Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z or 2022-05-01.")
+    example = "2022-05-01T12:00:00Z"
 
-    schema: dict = {}
+    def parse(self, value: str) -> dt.datetime:
+        moment = dt.datetime.combine(dt.date.fromisoformat(value[:10]), dt.time.min)
+        if len(value) > 10:
+            hour, minute, second, fraction, offset = _TIME.fullmatch(value[11:]).groups()
+            moment = moment.replace(hour=int(hour), minute=int(minute), second=int(second or 0),
+                                    microsecond=int((fraction or "0").ljust(6, "0")))
+            if offset == "Z":
+                moment = moment.replace(tzinfo=dt.UTC)
+            elif offset:
+                digits = offset[1:].replace(":", "")
+                delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+                moment = moment.replace(tzinfo=dt.timezone(-delta if offset[0] == "-" else delta))
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)  # naive times are Finnish time
+        return moment.astimezone(dt.UTC)
+
+
+class PeriodField(PatternField):
+    pattern = PERIOD
+    message = PERIOD_HELP
+    example = "2022M05"
+
+    def __init__(self, *args, end: bool = False, **kwargs):
+        self.end = end
+        super().__init__(*args, **kwargs)
+
+    def parse(self, value: str) -> dt.date:
+        return parse_period(value, end=self.end)
+
+
+class IdListField(PatternField):
+    pattern = ID_LIST
+    message = _("Give ids as whole numbers separated by commas, e.g. 12,15.")
+    example = "12,15"
+
+    def parse(self, value: str) -> list[int]:
+        return [int(part) for part in value.split(",")]
+
+
+class CodeListField(PatternField):
+    pattern = CODE_LIST
+    message = ProhibitNullCharactersValidator.message
+
+    def parse(self, value: str) -> list[str]:
+        return [part.strip() for part in value.split(",")]
+
+
+class StrictIntegerField(forms.IntegerField):
+    """An integer as digits with an optional sign, within min_value and max_value (no
+    spaces, no 5.0: what the schema's `integer` admits)."""
 
     def __init__(self, *args, **kwargs):
+        for key, value in DB_INTEGER.items():
+            kwargs.setdefault(key, value)
         super().__init__(*args, **kwargs)
-        set_override(self, "field", {**self.schema, "description": kwargs.get("help_text", "")})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, int) and INTEGER.fullmatch(str(value)) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
+
+    def openapi_schema(self) -> dict:
+        return {"type": "integer", "minimum": self.min_value, "maximum": self.max_value}
 
 
-class UpdatedSinceFilter(DescribedFilter):
+class SchemaFilter(filters.Filter):
+    """A filter whose query parameter the schema describes exactly, by its field's syntax."""
+
+    def openapi_schema(self) -> dict:
+        return self.field.openapi_schema()
+
+
+class UpdatedSinceFilter(SchemaFilter):
     field_class = UpdatedSinceField
-    schema = {"type": "string", "example": "2022-05-01T12:00:00Z"}
 
 
-class PeriodFilter(DescribedFilter):
+class PeriodFilter(SchemaFilter):
     field_class = PeriodField
-    schema = {"type": "string", "example": "2022M05",
-              "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?|M[0-9]{2}|Q[1-4])?$"}
 
 
-class CharInFilter(filters.BaseInFilter, filters.CharFilter):
-    pass
+class IdListFilter(SchemaFilter):
+    """Comma-separated ids (`in` lookup)."""
+
+    field_class = IdListField
+
+    def __init__(self, field_name=None, lookup_expr="in", **kwargs):
+        super().__init__(field_name, lookup_expr, **kwargs)
 
 
-class BoundedIntegerField(forms.IntegerField):
-    """An integer the database can hold (a bigger one is refused, not passed on)."""
+class CodeListFilter(IdListFilter):
+    """Comma-separated codes (`in` lookup)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", -(2**63) + 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
+    field_class = CodeListField
 
 
-class IntegerFilter(filters.NumberFilter):
-    field_class = BoundedIntegerField
+class IntegerFilter(SchemaFilter):
+    """An integer within min_value and max_value (by default what the database holds)."""
 
+    field_class = StrictIntegerField
 
-class NumberInFilter(filters.BaseInFilter, IntegerFilter):
-    """Comma-separated ids."""
 
 
 def updated_since_filter(*children: str) -> UpdatedSinceFilter:
@@ -136,11 +216,11 @@ class ProjectRowsFilterSet(ApiFilterSet):
 
     project_path = "project"
 
-    project = CharInFilter(method="filter_project", help_text=_(
+    project = CodeListFilter(method="filter_project", help_text=_(
         "Project short names (e.g. POSOTE20), comma-separated."))
-    project_id = NumberInFilter(method="filter_project_id", help_text=_(
+    project_id = IdListFilter(method="filter_project_id", help_text=_(
         "Project ids, comma-separated."))
-    region = CharInFilter(method="filter_region", help_text=_(
+    region = CodeListFilter(method="filter_region", help_text=_(
         "Official region codes (e.g. 11 for Pohjois-Savo), comma-separated."))
 
     def filter_project(self, queryset, name, value):

@@ -6,9 +6,9 @@ from django_filters import rest_framework as filters
 
 from api.filters import (
     ApiFilterSet,
-    CharInFilter,
+    CodeListFilter,
+    IdListFilter,
     IntegerFilter,
-    NumberInFilter,
     ProjectRowsFilterSet,
     period_filters,
     updated_since_filter,
@@ -46,7 +46,7 @@ def goal_tree_q(prefix: str, codes) -> Q:
 
 
 class RegionFilterSet(ApiFilterSet):
-    code = CharInFilter(field_name="code", help_text=_("Official region codes, comma-separated."))
+    code = CodeListFilter(field_name="code", help_text=_("Official region codes, comma-separated."))
 
     class Meta:
         model = Region
@@ -54,7 +54,7 @@ class RegionFilterSet(ApiFilterSet):
 
 
 class OrganisationFilterSet(ApiFilterSet):
-    region = CharInFilter(field_name="region__code", help_text=_(
+    region = CodeListFilter(field_name="region__code", help_text=_(
         "Official region codes, comma-separated."))
     kind = filters.ChoiceFilter(choices=Organisation.Kind.choices, help_text=_(
         "Kind of organisation."))
@@ -66,8 +66,8 @@ class OrganisationFilterSet(ApiFilterSet):
 
 class ProjectFilterSet(ApiFilterSet):
     updated_since = updated_since_filter("phases")
-    code = CharInFilter(field_name="code", help_text=_("Project short names, comma-separated."))
-    region = CharInFilter(field_name="region__code", help_text=_(
+    code = CodeListFilter(field_name="code", help_text=_("Project short names, comma-separated."))
+    region = CodeListFilter(field_name="region__code", help_text=_(
         "Official region codes, comma-separated."))
 
     class Meta:
@@ -77,7 +77,7 @@ class ProjectFilterSet(ApiFilterSet):
 
 class WorkPackageFilterSet(ProjectRowsFilterSet):
     kind = filters.ChoiceFilter(choices=WorkPackage.Kind.choices, help_text=_("Kind."))
-    benefit_goal = CharInFilter(field_name="benefit_goals__code", distinct=True,
+    benefit_goal = CodeListFilter(field_name="benefit_goals__code", distinct=True,
                                 help_text=BENEFIT_GOAL_HELP)
 
     class Meta:
@@ -87,7 +87,7 @@ class WorkPackageFilterSet(ProjectRowsFilterSet):
 
 class GoalFilterSet(ProjectRowsFilterSet):
     level = filters.ChoiceFilter(choices=Goal.Level.choices, help_text=_("Level in the tree."))
-    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
 
     def filter_benefit_goal(self, queryset, name, value):
         return queryset.filter(goal_tree_q("", value)) if value else queryset
@@ -98,8 +98,8 @@ class GoalFilterSet(ProjectRowsFilterSet):
 
 
 class SubprojectFilterSet(ProjectRowsFilterSet):
-    work_package = NumberInFilter(field_name="work_package_id", help_text=WORK_PACKAGE_HELP)
-    code = CharInFilter(field_name="code", help_text=_("Subproject codes, comma-separated."))
+    work_package = IdListFilter(field_name="work_package_id", help_text=WORK_PACKAGE_HELP)
+    code = CodeListFilter(field_name="code", help_text=_("Subproject codes, comma-separated."))
 
     class Meta:
         model = Subproject
@@ -108,8 +108,8 @@ class SubprojectFilterSet(ProjectRowsFilterSet):
 
 class ActivityFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    work_package = NumberInFilter(field_name="subproject__work_package_id",
+    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = IdListFilter(field_name="subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
 
     class Meta:
@@ -118,14 +118,14 @@ class ActivityFilterSet(ProjectRowsFilterSet):
 
 
 class MetricFilterSet(ProjectRowsFilterSet):
-    code = CharInFilter(field_name="code", help_text=_("Metric codes, comma-separated."))
+    code = CodeListFilter(field_name="code", help_text=_("Metric codes, comma-separated."))
     kind = filters.ChoiceFilter(choices=Metric.Kind.choices, help_text=_("Kind of metric."))
     frequency = filters.ChoiceFilter(choices=Metric.Frequency.choices, help_text=_(
         "Reporting frequency."))
-    work_package = NumberInFilter(field_name="subproject__work_package_id",
+    work_package = IdListFilter(field_name="subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
-    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
 
     def filter_benefit_goal(self, queryset, name, value):
         return queryset.filter(goal_tree_q("goal", value)) if value else queryset
@@ -137,21 +137,21 @@ class MetricFilterSet(ProjectRowsFilterSet):
 
 class MetricValueFilterSet(ProjectRowsFilterSet):
     project_path = "metric__project"
-    metric = CharInFilter(field_name="metric__code", help_text=_(
+    metric = CodeListFilter(field_name="metric__code", help_text=_(
         "Metric codes, comma-separated (codes are unique within a project: combine with "
         "project)."))
-    metric_id = NumberInFilter(field_name="metric_id", help_text=_("Metric ids, comma-separated."))
-    work_package = NumberInFilter(field_name="metric__subproject__work_package_id",
+    metric_id = IdListFilter(field_name="metric_id", help_text=_("Metric ids, comma-separated."))
+    work_package = IdListFilter(field_name="metric__subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
-    subproject = NumberInFilter(field_name="metric__subproject_id", help_text=SUBPROJECT_HELP)
-    benefit_goal = CharInFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+    subproject = IdListFilter(field_name="metric__subproject_id", help_text=SUBPROJECT_HELP)
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
     period_from, period_to = period_filters("period")
     frequency = filters.ChoiceFilter(field_name="metric__frequency",
                                      choices=Metric.Frequency.choices, help_text=_(
                                          "Frequency of the metric."))
-    disaggregation = CharInFilter(field_name="metric__disaggregation__code", help_text=_(
+    disaggregation = CodeListFilter(field_name="metric__disaggregation__code", help_text=_(
         "Values of metrics split this way (e.g. age_group), comma-separated."))
-    category = CharInFilter(method="filter_category", help_text=_(
+    category = CodeListFilter(method="filter_category", help_text=_(
         "Category codes (e.g. children), comma-separated; _T for the totals."))
 
     def filter_benefit_goal(self, queryset, name, value):
@@ -172,8 +172,8 @@ class MetricValueFilterSet(ProjectRowsFilterSet):
 
 class MonthlyReportFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    work_package = NumberInFilter(field_name="subproject__work_package_id",
+    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = IdListFilter(field_name="subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
     state = filters.ChoiceFilter(choices=MonthlyReport.State.choices, help_text=_("State."))
     light = filters.ChoiceFilter(choices=StatusLight.choices, help_text=_("Status light."))
@@ -194,10 +194,11 @@ class RollupFilterSet(ProjectRowsFilterSet):
 
 class BudgetLineFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    work_package = NumberInFilter(field_name="subproject__work_package_id",
+    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = IdListFilter(field_name="subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
-    year = IntegerFilter(field_name="year", help_text=_("Budget year."))
+    year = IntegerFilter(field_name="year", min_value=1900, max_value=2999,
+                         help_text=_("Budget year."))
     category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
         "Cost category."))
 
@@ -208,8 +209,8 @@ class BudgetLineFilterSet(ProjectRowsFilterSet):
 
 class ActualCostFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = NumberInFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    work_package = NumberInFilter(field_name="subproject__work_package_id",
+    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    work_package = IdListFilter(field_name="subproject__work_package_id",
                                   help_text=WORK_PACKAGE_HELP)
     period_from, period_to = period_filters("period")
     category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
@@ -222,7 +223,8 @@ class ActualCostFilterSet(ProjectRowsFilterSet):
 
 class RiskFilterSet(ProjectRowsFilterSet):
     category = filters.ChoiceFilter(choices=Risk.Category.choices, help_text=_("Category."))
-    severity_min = IntegerFilter(field_name="severity", lookup_expr="gte", help_text=_(
+    severity_min = IntegerFilter(field_name="severity", lookup_expr="gte", min_value=1,
+                                 max_value=5, help_text=_(
         "Only risks at least this severe (1–5)."))
 
     class Meta:

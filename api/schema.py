@@ -1,28 +1,54 @@
-"""The OpenAPI schema: the error answers every endpoint may give, the `format` parameter,
-CSV bodies as text, and the documentation page (Swagger UI from our own static files, so the
-strict Content-Security-Policy holds: no CDN, no inline script or style)."""
+"""The OpenAPI schema, exact enough for schemathesis with every check:
+
+- every query parameter with its exact syntax (the filters' patterns and ranges come from
+  the same definitions the API validates with, api.filters), `allowEmptyValue` (an empty
+  value is the same as none), `format` and JSON-stat's `lang` and `geo` as enums, `page_size`
+  with its range;
+- every status code an operation answers — 200, 304, 400 (lists: an invalid parameter), 401,
+  404, 405, 406, 412, 429 — with its body and headers (ETag, Last-Modified, Retry-After,
+  WWW-Authenticate, Allow);
+- CSV bodies as text, and the documentation page (Swagger UI from our own static files, so
+  the strict Content-Security-Policy holds: no CDN, no inline script or style)."""
 
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 
 from api.authentication import ApiTokenAuthentication
+from api.conditional import PRECONDITION_FAILED
+from api.filters import SchemaFilter
 
-ERROR = {
-    "type": "object",
-    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
-    "additionalProperties": True,
-    "description": "An error: `detail`, or per query parameter a list of messages.",
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+PARAMETER_ERRORS_REF = {"$ref": "#/components/schemas/ParameterErrors"}
+COMPONENTS = {
+    "Error": {
+        "type": "object",
+        "properties": {"detail": {"type": "string", "description": "What went wrong."}},
+        "required": ["detail"],
+        "description": "An error.",
+    },
+    "ParameterErrors": {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "minProperties": 1,
+        "description": "Per invalid query parameter, the reasons.",
+        "example": {"updated_since": ["Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z "
+                                      "or 2022-05-01."]},
+    },
 }
+HTTP_DATE = ("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+             "|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$")
 ERRORS = {
-    "400": _("A query parameter is not valid; the body says which and why."),
     "401": _("No credentials, or an unknown or revoked token."),
-    "403": _("A session without permission (e.g. a missing CSRF token)."),
-    "404": _("No such object, or the reader may not see it; or an invalid cursor."),
-    "412": _("If-Match did not match the current version."),
+    "404": _("No such object, or the reader may not see it; or an invalid cursor or format."),
+    "405": _("The API is read-only: only GET, HEAD and OPTIONS are answered."),
+    "406": _("None of the media types in Accept can be given."),
+    "412": PRECONDITION_FAILED,
     "429": _("Too many requests: see Retry-After."),
 }
 CSV = {"type": "string",
@@ -30,39 +56,116 @@ CSV = {"type": "string",
                       "fields of the JSON rows as columns; lists joined with |."}
 
 
+def _header(description, schema: dict, required: bool = False) -> dict:
+    header = {"description": str(description), "schema": schema}
+    if required:
+        header["required"] = True
+    return header
+
+
+def validator_headers() -> dict:
+    """The validators of a 200 or a 304 (Cache-Control and Vary come along, undescribed)."""
+    return {
+        "ETag": _header(_("Version of the data: send it back in If-None-Match."),
+                        {"type": "string", "pattern": '^(W/)?"[^"]*"$'}, required=True),
+        "Last-Modified": _header(_("When the newest row changed (absent when there are no "
+                                   "rows): send it back in If-Modified-Since."),
+                                 {"type": "string", "pattern": HTTP_DATE}),
+    }
+
+
+class ApiFilterExtension(DjangoFilterExtension):
+    """django-filter's parameters, with the exact schema of our own filters (api.filters):
+    a comma-separated list is a string with a pattern, as the API reads it."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        if not isinstance(filter_field, SchemaFilter):
+            return super().resolve_filter_field(
+                auto_schema, model, filterset_class, field_name, filter_field)
+        return [{
+            "in": OpenApiParameter.QUERY,
+            "name": field_name,
+            "schema": filter_field.openapi_schema(),
+            "description": str(filter_field.extra.get("help_text", "")),
+        }]
+
+
 class ApiAutoSchema(AutoSchema):
+    def _get_format_parameters(self):
+        """`format` where there is a choice of data formats (not for a PDF download; the
+        browsable pages, format=api, are for people and not part of the schema)."""
+        formats = [r.format for r in self.view.renderer_classes if r.format not in ("api", "pdf")]
+        if self.method != "GET" or len(formats) < 2:
+            return []
+        return [build_parameter_type(
+            name="format", schema={"type": "string"}, location=OpenApiParameter.QUERY,
+            enum=formats, description=str(_(
+                "Output format; JSON unless asked. CSV of a list holds every row of the "
+                "selection (no pages), streamed.")))]
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        formats = [r.format for r in self.view.renderer_classes if r.format != "api"]
-        if self.method == "GET" and not any(
-            getattr(p, "name", None) == "format" for p in parameters
-        ):
-            parameters.append(OpenApiParameter(
-                "format", str, enum=formats, description=str(_(
-                    "Output format; JSON unless asked. CSV of a list holds every row of the "
-                    "selection (no pages), streamed."))))
         if "{id}" in self.path:
             parameters.append(OpenApiParameter(
-                "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
-                description=str(_("Stable id of the row."))))
+                "id", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                OpenApiParameter.PATH, description=str(_("Stable id of the row."))))
         return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for response in responses.values():
+        if self.method != "GET":
+            return responses
+        for code, response in responses.items():
             content = response.get("content", {})
             if "text/csv" in content:
                 content["text/csv"] = {"schema": CSV}
-        if self.method == "GET":
-            responses.setdefault("304", {"description": str(_(
-                "Not modified: the ETag (If-None-Match) or Last-Modified (If-Modified-Since) "
-                "still holds."))})
-            for code, description in ERRORS.items():
-                responses.setdefault(code, {
-                    "description": str(description),
-                    "content": {"application/json": {"schema": ERROR}},
-                })
-        return responses
+            if code.startswith("2"):
+                response["headers"] = validator_headers()
+                if not response.get("description"):
+                    response["description"] = str(_("The data."))
+        responses.setdefault("304", {
+            "description": str(_("Not modified: the ETag (If-None-Match) or Last-Modified "
+                                 "(If-Modified-Since) still holds.")),
+            "headers": validator_headers(),
+        })
+        if not self.view.detail:
+            responses.setdefault("400", {
+                "description": str(_("A query parameter is not valid; the body says which "
+                                     "and why.")),
+                "content": {"application/json": {"schema": PARAMETER_ERRORS_REF}},
+            })
+        for code, description in ERRORS.items():
+            responses.setdefault(code, {
+                "description": str(description),
+                "content": {"application/json": {"schema": ERROR_REF}},
+            })
+        responses["401"]["headers"] = {"WWW-Authenticate": _header(
+            _("How to authenticate: Bearer."), {"type": "string"}, required=True)}
+        responses["405"]["headers"] = {"Allow": _header(
+            _("The methods the resource answers."), {"type": "string"}, required=True)}
+        responses["429"]["headers"] = {"Retry-After": _header(
+            _("Seconds until the next request is allowed."),
+            {"type": "integer", "minimum": 0}, required=True)}
+        return dict(sorted(responses.items()))
+
+
+def postprocess(result, generator, request, public):
+    """The shared error bodies as components, and `allowEmptyValue` on every query parameter:
+    the API reads an empty value as no value (an empty filter filters nothing)."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    result["components"]["schemas"] = dict(sorted(result["components"]["schemas"].items()))
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
+POSTPROCESSING_HOOKS = ["drf_spectacular.hooks.postprocess_schema_enums",
+                        "api.schema.postprocess"]
 
 
 class DocsView(SpectacularSwaggerSplitView):

@@ -1,9 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from api import value_views, views
-from api.schema import DocsView
+from api.renderers import JSONRenderer
+from api.schema import POSTPROCESSING_HOOKS, DocsView
 from api.throttling import ApiRateThrottle
 from api.viewsets import ReadOnlyApiViewSet
 
@@ -41,14 +44,32 @@ router.register("risks", views.RiskViewSet, basename="risk")
 router.register("evaluation-rounds", views.EvaluationRoundViewSet, basename="evaluation-round")
 router.register("documents", views.DocumentViewSet, basename="document")
 
+
+class NotFoundView(APIView):
+    """Any other path under v1/: a JSON 404 (after authentication, as for every endpoint),
+    not the portal's HTML page, whatever the method."""
+
+    authentication_classes = ReadOnlyApiViewSet.authentication_classes
+    permission_classes = ReadOnlyApiViewSet.permission_classes
+    throttle_classes = [ApiRateThrottle]
+    renderer_classes = [JSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
+
+
 v1 = [path("v1/", include(router.urls))]
 
 urlpatterns = [
     *v1,
+    # Only paths ending in a slash: a path without one is redirected to it first (APPEND_SLASH).
+    re_path(r"^v1/.*/$", NotFoundView.as_view()),
     path("schema/", SpectacularAPIView.as_view(
         patterns=[path("api/", include((v1, "api")))],
         authentication_classes=ReadOnlyApiViewSet.authentication_classes,
-        custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1"},
+        custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1",
+                         "POSTPROCESSING_HOOKS": POSTPROCESSING_HOOKS},
     ), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

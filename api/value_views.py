@@ -45,8 +45,11 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         return selectors.metric_values(self.request)
 
     def _jsonstat_options(self) -> tuple[str, str]:
+        """`lang` and `geo`, checked whatever the format (the schema gives them as enums)."""
         params = self.request.query_params
         lang = params.get("lang") or (get_language() or "fi")[:2]
+        if not params.get("lang") and lang not in jsonstat.LANGUAGES:
+            lang = "fi"
         geo = params.get("geo") or "project"
         errors = {}
         if lang not in jsonstat.LANGUAGES:
@@ -78,7 +81,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         fmt = request.accepted_renderer.format
-        options = self._jsonstat_options() if fmt == "jsonstat" else None
+        options = self._jsonstat_options()
+        self.check_page_size()
         validators = self.validators(queryset)
         if (response := not_modified(request, validators)) is not None:
             return response
@@ -94,12 +98,12 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
     @extend_schema(summary="One metric value", responses={200: MetricValueSerializer})
     def retrieve(self, request, *args, **kwargs):
         queryset = self.get_queryset().filter(pk=self.kwargs["pk"])
+        rows = exports.page_rows(list(exports.value_dicts(queryset)))
+        if not rows:
+            raise Http404  # before the validators: no 304 or 412 for what does not exist
         validators = self.validators(queryset)
         if (response := not_modified(request, validators)) is not None:
             return response
-        rows = exports.page_rows(list(exports.value_dicts(queryset)))
-        if not rows:
-            raise Http404
         return Response(rows[0])
 
     @extend_schema(

@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from api.schema import ApiAutoSchema
 from api.throttling import ApiRateThrottle
 
 CSV_CHUNK = 1000
+MAX_ID = 2**63 - 1
 
 
 def stream_response(request, chunks, content_type: str, validators: Validators,
@@ -56,6 +58,25 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
     nested: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        pk = kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if pk is not None and (len(pk) > len(str(MAX_ID)) or int(pk) > MAX_ID):
+            raise NotFound()  # no row has it; the database could not even compare it
+
+    def filter_queryset(self, queryset):
+        """The filters narrow lists; a detail endpoint answers for its id alone (its schema
+        takes no filters, so none can make it a 400)."""
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def check_page_size(self) -> None:
+        """A 400 for an invalid page_size whatever the format (CSV and JSON-stat are not
+        paged, but the parameter is checked alike)."""
+        if self.paginator is not None:
+            self.paginator.get_page_size(self.request)
+
     def validators(self, queryset) -> Validators:
         self._validators = validators_for(self.request, queryset, nested=self.nested,
                                           counted=self.counted)
@@ -63,6 +84,7 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        self.check_page_size()
         validators = self.validators(queryset)
         if (response := not_modified(request, validators)) is not None:
             return response
@@ -90,10 +112,11 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
         return csv_response(self.request, chunks, self.basename, validators)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response) and response.status_code >= 400 and getattr(
-                request, "accepted_renderer", None) is not None and (
-                request.accepted_renderer.format in ("csv", "jsonstat", "pdf")):
-            # Errors are JSON whatever format was asked for.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and response.status_code >= 400 and (
+                renderer is None or renderer.format in ("csv", "jsonstat", "pdf")):
+            # Errors are JSON whatever format was asked for, also when no format could be
+            # (an unknown ?format=: DRF would render the error with the first renderer).
             request.accepted_renderer, request.accepted_media_type = (
                 JSONRenderer(), JSONRenderer.media_type)
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -7,9 +7,12 @@ import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
 from django.test.client import ClientHandler
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks, not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -138,28 +141,92 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(openapi, dat
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
 FUZZ_SEED = 20261126
+ROLES = ["national", "region", "coordinator", "manager", "steering"]
+needs_fuzz_examples = pytest.mark.skipif(
+    not FUZZ_EXAMPLES, reason="`make fuzz` runs this (FUZZ_EXAMPLES)")
 
 
-@pytest.mark.skipif(not FUZZ_EXAMPLES, reason="`make fuzz` runs this (FUZZ_EXAMPLES)")
-@pytest.mark.parametrize("role", ["national", "region", "coordinator", "manager", "steering"])
-def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client, role):  # noqa: F811
-    """The longer run of issue 7: every schemathesis check, a fixed seed, FUZZ_EXAMPLES
-    examples per operation, as a national token, a region-scoped token and the session of a
-    coordinator, a manager and a steering group member."""
-    load_all_checks()
-    checks = list(REGISTERED_CHECKS.get_all())
+@pytest.fixture
+def unthrottled(settings):
+    """The fuzz runs send thousands of requests per reader: no 429 may hide an answer."""
+    settings.API_CLIENT_RATE = settings.API_USER_RATE = "1000000/hour"
+
+
+def fuzz_schema(openapi: dict, role: str, data, cast, client):  # noqa: F811
+    """The schema with the credentials of the reader: a national token, a region-scoped token,
+    or the session of a coordinator, a manager or a steering group member. They are given as
+    schemathesis's auth for the schema's security schemes (not as a Cookie header, which its
+    WSGI client would drop), so every case carries them and ignored_auth can take them away.
+    No credentials are generated besides (in negative mode a broken one would count as the
+    invalid part of a request). The schema is bound to the app, so that the requests checks
+    send of their own reach it too."""
     if role in ("national", "region"):
-        headers = {"Authorization": bearer(getattr(data, f"{role}_token"))["HTTP_AUTHORIZATION"]}
+        auth = {"tokenAuth": {"bearer": getattr(data, f"{role}_token")}}
     else:
         client.force_login(getattr(cast, role))
-        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
-    schema = schemathesis.openapi.from_dict(openapi)
+        auth = {"cookieAuth": {"api_key": client.cookies["sessionid"].value}}
+    config = SchemathesisConfig.from_dict({
+        "auth": {"openapi": auth}, "generation": {"with-security-parameters": False}})
+    schema = schemathesis.openapi.from_dict(openapi, config=config)
+    schema.app = wsgi_app
+    return schema
+
+
+def every_check() -> list:
+    """Every registered check. Some have nothing to look at in a read-only API and pass
+    vacuously: use_after_free and ensure_resource_availability follow resources made by POST
+    and removed by DELETE (the API takes neither); object_level_authorization replays objects
+    that schemathesis's stateful phase saw one identity create; unsupported_method,
+    missing_required_header and allow_header_conformance look at the coverage phase's cases
+    only (test_fuzz_coverage_phase_... below sends them). Who sees what is tested directly in
+    tests/test_api.py."""
+    load_all_checks()
+    return list(REGISTERED_CHECKS.get_all())
+
+
+@needs_fuzz_examples
+@pytest.mark.parametrize("role", ROLES)
+def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client, role,  # noqa: F811
+                                                     unthrottled):
+    """The longer run of issue 7: every schemathesis check, a fixed seed, FUZZ_EXAMPLES
+    examples per operation, as a national token, a region-scoped token and the session of a
+    coordinator, a manager and a steering group member. The examples are drawn from valid
+    requests (which must be answered: positive_data_acceptance) and from invalid ones (which
+    must be refused with a 4xx: negative_data_rejection), so the schema has to describe each
+    parameter exactly."""
+    checks = every_check()
+    schema = fuzz_schema(openapi, role, data, cast, client)
     for operation in (result.ok() for result in schema.get_all_operations()):
         @seed(FUZZ_SEED)
         @settings(max_examples=FUZZ_EXAMPLES, database=None, deadline=None,
                   suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
+        @given(case=st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                              operation.as_strategy(GenerationMode.NEGATIVE)))
         def check(case):
-            case.call_and_validate(app=wsgi_app, headers=headers, checks=checks)
+            case.call_and_validate(checks=checks)
 
         check()
+
+
+@needs_fuzz_examples
+@pytest.mark.parametrize("role", ["national", "coordinator"])
+def test_fuzz_coverage_phase_with_every_check_as_a_token_and_a_session(
+        openapi, data, cast, client, role, unthrottled):  # noqa: F811
+    """Schemathesis's coverage phase: each parameter at its boundaries, missing, with a value
+    of the wrong type, and the methods the schema does not list (405 with Allow:
+    unsupported_method). Its cases are about the requests, not about what a reader may see,
+    so one token and one session suffice (each reader takes some 2.5 minutes; the cases are
+    fixed, FUZZ_EXAMPLES does not change them). The phase is built with schemathesis's own
+    test builder, which is not public API: if a new version moves it, the test is skipped."""
+    builder = pytest.importorskip("schemathesis.generation.hypothesis.builder")
+    checks = every_check()
+    schema = fuzz_schema(openapi, role, data, cast, client)
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        def check(case):
+            case.call_and_validate(checks=checks)
+
+        config = builder.HypothesisTestConfig(
+            project=schema.config, modes=[builder.HypothesisTestMode.COVERAGE],
+            settings=settings(phases=[Phase.explicit], database=None, deadline=None,
+                              suppress_health_check=list(HealthCheck)))
+        builder.create_test(operation=operation, test_func=check, config=config)()
