@@ -101,10 +101,12 @@ class RollupSerializer(ProjectRowSerializer):
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
 
+COST_CATEGORY = _("Cost category: all, personnel, purchased, travel or other.")
+
+
 class BudgetLineSerializer(SubprojectRowSerializer):
     year = S.IntegerField(read_only=True, help_text=_("Budget year."))
-    category = S.CharField(read_only=True, help_text=_(
-        "Cost category: all, personnel, purchased, travel or other."))
+    category = S.CharField(read_only=True, help_text=COST_CATEGORY)
     amount = money(_("Planned amount in euros."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
@@ -112,8 +114,7 @@ class BudgetLineSerializer(SubprojectRowSerializer):
 class ActualCostSerializer(SubprojectRowSerializer):
     period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
     period_code = PeriodCodeField(source="period", help_text=_("The month as 2022M05."))
-    category = S.CharField(read_only=True, help_text=_(
-        "Cost category: all, personnel, purchased, travel or other."))
+    category = S.CharField(read_only=True, help_text=COST_CATEGORY)
     amount = money(_("Actual cost in euros."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
