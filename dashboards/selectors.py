@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dashboards import progress as progress_rules
@@ -69,17 +69,8 @@ def default_month(project_ids) -> dt.date:
 
 def get_visible_work_package_or_404(user, pk) -> WorkPackage:
     """The work package if the user may read its project; 404 otherwise."""
-    queryset = permissions.scope_by_project(
-        user, WorkPackage.objects.select_related("project", "project__region")
-    )
-    try:
-        return queryset.get(pk=pk)
-    except (WorkPackage.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def get_visible_subproject_or_404(user, pk) -> Subproject:
-    return report_selectors.get_visible_subproject(user, pk)
+    return get_object_or_404(permissions.scope_by_project(
+        user, WorkPackage.objects.select_related("project", "project__region")), pk=pk)
 
 
 # --- Small value objects ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from dashboards import selectors
 from projects import permissions
 from projects.months import add_months, parse_month
+from reports import selectors as report_selectors
 
 
 def _month(request: HttpRequest, project_ids) -> dt.date:
@@ -86,7 +87,7 @@ def work_package(request: HttpRequest, work_package_id: int) -> HttpResponse:
 
 @login_required
 def subproject(request: HttpRequest, subproject_id: int) -> HttpResponse:
-    subproject = selectors.get_visible_subproject_or_404(request.user, subproject_id)
+    subproject = report_selectors.get_visible_subproject(request.user, subproject_id)
     project = subproject.project
     month, window = _month(request, [project.pk]), _window(request)
     dashboard = selectors.subproject_dashboard(subproject, month=month, window=window)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -379,10 +379,7 @@ def get_visible_subproject(user, pk) -> Subproject:
     queryset = permissions.scope_by_project(
         user, Subproject.objects.select_related("project", "work_package")
     )
-    try:
-        return queryset.get(pk=pk)
-    except (Subproject.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)
 
 
 def get_visible_report(user, pk) -> MonthlyReport:
@@ -390,10 +387,7 @@ def get_visible_report(user, pk) -> MonthlyReport:
     queryset = permissions.scope_reports(
         user, MonthlyReport.objects.select_related("subproject", "subproject__project")
     )
-    try:
-        return queryset.get(pk=pk)
-    except (MonthlyReport.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)
 
 
 def report_for(subproject: Subproject, month: dt.date) -> MonthlyReport | None:
@@ -454,7 +448,4 @@ def project_documents(user, project: Project) -> QuerySet[GeneratedDocument]:
 
 def get_visible_document(user, pk) -> GeneratedDocument:
     queryset = scope_documents(user, GeneratedDocument.objects.select_related("project"))
-    try:
-        return queryset.get(pk=pk)
-    except (GeneratedDocument.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)

@@ -49,7 +49,7 @@ def snapshot(conn) -> dict:
 @pytest.fixture
 def restore_url():
     """A database beside the test database, e.g. test_sote_faults_restore: absent at start."""
-    source = worker_helpers.test_database_url()
+    source = worker_helpers.worker_database_url()
     base, name = source.rsplit("/", 1)
     target = f"{name}_restore"
     admin = psycopg2.connect(f"{base}/postgres")
@@ -80,7 +80,7 @@ def test_backup_restores_every_row_into_a_fresh_database(tmp_path, restore_url):
     assert len(nonempty) >= 20  # the demo fills most of the schema
 
     dump = tmp_path / "sote.dump"
-    backup = run("backup", str(dump), url=worker_helpers.test_database_url())
+    backup = run("backup", str(dump), url=worker_helpers.worker_database_url())
     assert backup.returncode == 0, backup.stderr
     assert dump.stat().st_size > 10_000 and not Path(f"{dump}.partial").exists()
 
@@ -107,5 +107,5 @@ def test_scripts_refuse_what_they_cannot_do(tmp_path):
     result = run("backup", str(tmp_path / "x.dump"), url="sqlite:///db.sqlite3")
     assert result.returncode == 2 and "not a PostgreSQL database" in result.stderr
     result = run("restore", str(tmp_path / "missing.dump"),
-                 url=worker_helpers.test_database_url())
+                 url=worker_helpers.worker_database_url())
     assert result.returncode == 2 and "cannot read" in result.stderr

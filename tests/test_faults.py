@@ -25,7 +25,7 @@ from reports import tasks
 from reports.models import GeneratedDocument, MonthlyReport, ProjectRollup
 from tests.conftest import PASSWORD
 from tests.worker import ROOT, wait_for
-from tests.worker import test_database_url as database_url
+from tests.worker import worker_database_url as database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

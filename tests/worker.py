@@ -22,7 +22,7 @@ needs_worker = pytest.mark.skipif(
 )
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -37,7 +37,7 @@ class Worker:
 
     def env(self) -> dict:
         return {
-            **os.environ, "DATABASE_URL": test_database_url(), "TESTING": "1",
+            **os.environ, "DATABASE_URL": worker_database_url(), "TESTING": "1",
             "CELERY_TASK_ALWAYS_EAGER": "0", "MEDIA_ROOT": str(self.media),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail), "CELERY_VISIBILITY_TIMEOUT": "8",

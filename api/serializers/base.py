@@ -80,13 +80,7 @@ PROJECT_CODE = _("Short name of the project, e.g. POSOTE20.")
 
 
 class ReadSerializer(S.Serializer):
-    """Read-only: the API takes no writes."""
-
-    def create(self, validated_data):  # pragma: no cover - never called
-        raise NotImplementedError
-
-    def update(self, instance, validated_data):  # pragma: no cover - never called
-        raise NotImplementedError
+    """Read-only: the API takes no writes (DRF's Serializer has no create or update)."""
 
 
 class ProjectRowSerializer(ReadSerializer):
