@@ -3,19 +3,18 @@
 Two kinds of reader:
 - a portal user (session login): exactly the rules of the pages, from projects.permissions;
 - an API client (token): the projects of its scope (all, or named regions and projects),
-  and of monthly reports and metric values only what is approved, as for a national viewer.
+  and of the data with drafts only what is published, as for a national viewer.
 
 Every endpoint narrows its queryset here; an object outside the result is a 404."""
 
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from api.models import ApiClient
 from projects import permissions
 from projects.models import Project
-from reports.models import MonthlyReport
 
 
 class ClientPrincipal:
@@ -89,47 +88,29 @@ def reader_for(request) -> Reader:
     return reader
 
 
-def scope_by_project(request, queryset: QuerySet, project_field: str = "project") -> QuerySet:
-    """Rows of the projects the reader may read."""
+def _narrow(request, kind: str | None, queryset: QuerySet, project_field: str | None = None):
     reader = reader_for(request)
-    if reader.client is None:
-        return permissions.scope_by_project(reader.user, queryset, project_field)
-    if reader.project_ids is None:
-        return queryset
-    return queryset.filter(**{f"{project_field}_id__in": reader.project_ids})
+    return permissions.narrow(kind, queryset, readable=reader.project_ids,
+                              members=reader.member_project_ids, project_field=project_field)
+
+
+def scope_by_project(request, queryset: QuerySet, project_field: str = "project") -> QuerySet:
+    """Plan rows of the projects the reader may read."""
+    return _narrow(request, None, queryset, project_field)
 
 
 def scope_reports(request, queryset: QuerySet) -> QuerySet:
     """Monthly reports: members see their projects' reports in every state (as on the pages),
     national viewers and API clients only approved ones."""
-    reader = reader_for(request)
-    if reader.client is None:
-        return permissions.scope_reports(reader.user, queryset)
-    return scope_by_project(request, queryset, "subproject__project").filter(
-        state=permissions.APPROVED
-    )
-
-
-def approved_values_q() -> Q:
-    """A metric value counts as approved once the report it was entered through is: the
-    report of the metric's subproject for the month, or — for a metric of a goal or of the
-    whole project — any approved report of the project for the month."""
-    approved = MonthlyReport.objects.filter(period=OuterRef("period"), state=permissions.APPROVED)
-    return Q(
-        Exists(approved.filter(subproject_id=OuterRef("metric__subproject_id"))),
-        metric__subproject__isnull=False,
-    ) | Q(
-        Exists(approved.filter(subproject__project_id=OuterRef("metric__project_id"))),
-        metric__subproject__isnull=True,
-    )
+    return _narrow(request, "report", queryset)
 
 
 def scope_values(request, queryset: QuerySet) -> QuerySet:
-    """Metric values follow their reports: members see every value of their projects,
-    national viewers and API clients the approved ones."""
-    reader = reader_for(request)
-    queryset = scope_by_project(request, queryset, "metric__project")
-    if reader.project_ids is not None and reader.project_ids <= reader.member_project_ids:
-        return queryset  # a member reading only their own projects
-    members = Q(metric__project_id__in=reader.member_project_ids)
-    return queryset.filter(members | approved_values_q())
+    """Metric values: members see every value of their projects, national viewers and API
+    clients the published ones (those of approved reports)."""
+    return _narrow(request, "value", queryset)
+
+
+def scope_documents(request, queryset: QuerySet) -> QuerySet:
+    """Documents: the monthly status report (it prints unapproved texts) to members only."""
+    return _narrow(request, "document", queryset)

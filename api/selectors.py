@@ -83,12 +83,14 @@ def metrics(request) -> QuerySet[Metric]:
 
 
 def metric_values(request) -> QuerySet[MetricValue]:
-    """Values of the readable projects; for national readers only approved ones."""
+    """Values of the readable projects; for national readers only published ones."""
     return access.scope_values(request, MetricValue.objects.all())
 
 
 def monthly_reports(request) -> QuerySet[MonthlyReport]:
-    return access.scope_reports(request, MonthlyReport.objects.select_related(*SUBPROJECT_JOINS))
+    """Subprojects' monthly reports (the project's own report is read as its values)."""
+    return access.scope_reports(request, MonthlyReport.objects.filter(
+        subproject__isnull=False).select_related(*SUBPROJECT_JOINS))
 
 
 def rollups(request) -> QuerySet[ProjectRollup]:
@@ -126,4 +128,4 @@ def evaluation_rounds(request) -> QuerySet[EvaluationRound]:
 
 
 def documents(request) -> QuerySet[GeneratedDocument]:
-    return access.scope_by_project(request, GeneratedDocument.objects.select_related("project"))
+    return access.scope_documents(request, GeneratedDocument.objects.select_related("project"))

@@ -173,7 +173,7 @@ def _targets_by_metric(metric_ids, month: dt.date) -> dict[int, MetricTarget]:
 def _values_by_metric(metric_ids, month: dt.date, first: dt.date | None = None) -> dict:
     rows: dict[int, list] = defaultdict(list)
     values = MetricValue.objects.filter(metric_id__in=metric_ids, period__lte=month,
-                                        value__isnull=False)
+                                        value__isnull=False, published=True)
     if first is not None:
         values = values.filter(period__gte=first)
     for metric_id, period, category_id, value in values.order_by().values_list(

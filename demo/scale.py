@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.models import (
     Disaggregation,
@@ -63,6 +64,7 @@ def generate_scale_data(
     benefit_goals = list(programme.benefit_goals.all())
     categories = _age_groups()
     periods = [add_months(FIRST_MONTH, i) for i in range(months)]
+    now = timezone.now()
     result = ScaleResult()
     for r in range(1, regions + 1):
         region, _ = Region.objects.get_or_create(
@@ -122,7 +124,7 @@ def generate_scale_data(
         ])
         reports = [
             MonthlyReport(
-                subproject=sub, period=period, state=MonthlyReport.State.APPROVED,
+                project=project, subproject=sub, period=period, state=MonthlyReport.State.APPROVED,
                 light=rng.choice(LIGHTS), progress=min(100, 3 * i),
                 situation=f"Tilanne {period:%m/%Y}: työ etenee suunnitellusti.",
                 next_steps="Jatketaan pilotointia.",
@@ -149,9 +151,10 @@ def generate_scale_data(
             splits = [None, *categories] if metric.disaggregation_id else [None]
             for i, period in enumerate(periods):
                 for category in splits:
-                    values.append(MetricValue(
+                    values.append(MetricValue(  # the reports are approved: published
                         metric=metric, period=period, category=category,
                         value=Decimal(10 + i + rng.randint(0, 5)),
+                        published=True, published_at=now,
                     ))
         MetricValue.objects.bulk_create(values, batch_size=5000)
         result.projects += 1

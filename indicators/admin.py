@@ -56,7 +56,20 @@ class MetricTargetAdmin(admin.ModelAdmin):
 
 @admin.register(MetricValue)
 class MetricValueAdmin(admin.ModelAdmin):
-    list_display = ["metric", "period", "category", "value", "text_value", "updated_at"]
+    """Read-only: a value changes only through its report (reports.services)."""
+
+    list_display = ["metric", "period", "category", "value", "text_value", "published",
+                    "updated_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_filter = ["metric__project", "metric__kind"]
     search_fields = ["metric__code", "comment"]
     date_hierarchy = "period"

@@ -208,8 +208,15 @@ class MetricTarget(ProjectAudited, models.Model):
         return f"{self.metric.code}: {self.baseline_value} → {self.target_value}"
 
 
+# The value column holds 14 digits, 4 of them decimals: anything at or beyond this is refused.
+VALUE_LIMIT = 10**10
+
+
 class MetricValue(ProjectAudited, models.Model):
-    """A metric's value for a period, optionally for one disaggregation category."""
+    """A metric's value for a period, optionally for one disaggregation category.
+
+    `published` is set when the report the value belongs to is approved and cleared when it
+    is reopened (reports.services); national readers read published values only."""
 
     audit_project_path = "metric.project_id"
 
@@ -228,13 +235,28 @@ class MetricValue(ProjectAudited, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("entered by"),
     )
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("metric value")
         verbose_name_plural = _("metric values")
         ordering = ["metric", "period", "category"]
+        indexes = [
+            # The national export: published values in id order, a plain index scan.
+            models.Index(fields=["id"], condition=Q(published=True), name="value_published"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=-VALUE_LIMIT, value__lt=VALUE_LIMIT) | Q(value__isnull=True),
+                name="value_within_column",
+                violation_error_message=_("The value is too large."),
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(published_at__isnull=False),
+                name="value_published_has_time",
+            ),
             models.UniqueConstraint(
                 fields=["metric", "period"], condition=Q(category__isnull=True),
                 name="value_unique_period_total",
@@ -252,3 +274,28 @@ class MetricValue(ProjectAudited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.code} {self.period:%Y-%m}: {self.value}"
+
+
+class ValueWithdrawal(models.Model):
+    """A published value withdrawn from national readers because its report was reopened.
+    Kept after the value itself is changed or deleted, so an incremental reader learns of it
+    (`/api/v1/metric-values/withdrawn/?since=`)."""
+
+    value_id = models.BigIntegerField(_("value id"), db_index=True)
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="withdrawals", verbose_name=_("metric")
+    )
+    period = models.DateField(_("period"))
+    category = models.ForeignKey(
+        DisaggregationCategory, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("category"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("withdrawn value")
+        verbose_name_plural = _("withdrawn values")
+        ordering = ["withdrawn_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.period:%Y-%m} {self.withdrawn_at:%Y-%m-%d %H:%M}"

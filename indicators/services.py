@@ -2,14 +2,15 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import DisaggregationCategory, Metric, MetricValue
+from indicators.models import VALUE_LIMIT, DisaggregationCategory, Metric, MetricValue, ValueWithdrawal
 from projects.months import month_start
 
 # A value that differs from the previous period's by more than this share (and by more than
@@ -31,6 +32,15 @@ DEFAULT_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
     Metric.Kind.PHASE: (Decimal(1), Decimal(4)),
 }
 
+# Decimals a value of the kind may have (the column keeps four).
+DECIMAL_PLACES = {Metric.Kind.MONEY: 2}
+TEXT_VALUE_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = 1000
+
+
+class ValueLocked(ValidationError):
+    """The value is published: its report is approved and must be reopened first."""
+
 
 @dataclass
 class ParsedValue:
@@ -44,6 +54,9 @@ class ParsedValue:
 
 def _number(raw: str) -> Decimal:
     cleaned = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".").rstrip("%€")
+    if len(cleaned) > 40:  # no number the column holds is this long; refuse before parsing
+        raise ValidationError(_("The value is too large: at most %(limit)s.") % {
+            "limit": "9 999 999 999"})
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -65,6 +78,9 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
     if not text:
         return ParsedValue(None, "")
     if metric.kind == Metric.Kind.TEXT:
+        if len(text) > TEXT_VALUE_MAX_LENGTH:
+            raise ValidationError(_("Write at most %(limit)d characters (now %(count)d).") % {
+                "limit": TEXT_VALUE_MAX_LENGTH, "count": len(text)})
         return ParsedValue(None, text)
     if metric.kind == Metric.Kind.YES_NO:
         lowered = text.lower()
@@ -76,6 +92,14 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
     if metric.kind == Metric.Kind.PHASE and text.lower() in PHASE_NAMES:
         return ParsedValue(Decimal(PHASE_NAMES[text.lower()]), "")
     number = _number(text)
+    if abs(number) >= VALUE_LIMIT:
+        raise ValidationError(_("The value is too large: at most %(limit)s.") % {
+            "limit": "9 999 999 999"})
+    places = DECIMAL_PLACES.get(metric.kind, 4)
+    if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        if metric.kind == Metric.Kind.MONEY:
+            raise ValidationError(_("Give a sum of money to the cent, e.g. 1250,50."))
+        raise ValidationError(_("Give at most %(places)d decimals.") % {"places": places})
     if metric.kind == Metric.Kind.COUNT and number != number.to_integral_value():
         raise ValidationError(_("A count is a whole number."))
     if metric.kind == Metric.Kind.PHASE and number not in (1, 2, 3, 4):
@@ -98,11 +122,21 @@ def _fmt(number: Decimal) -> str:
     return f"{number.normalize():f}".replace(".", ",")
 
 
-def check_period(period: dt.date) -> None:
-    """A value or report cannot be for a month that has not begun."""
+def check_period(period: dt.date, project=None) -> None:
+    """A value or report cannot be for a month that has not begun, nor (given the project)
+    for a month outside the project's phases."""
     if period > month_start(timezone.localdate()):
         raise ValidationError(_("The period %(month)s is in the future.") % {
             "month": period.strftime("%m/%Y")})
+    if project is None:
+        return
+    bounds = project.phases.aggregate(first=Min("start_date"), last=Max("end_date"))
+    first, last = bounds["first"], bounds["last"]
+    if (first and period < month_start(first)) or (last and period > month_start(last)):
+        raise ValidationError(_(
+            "The month %(month)s is outside the project's phases (%(first)s–%(last)s)."
+        ) % {"month": period.strftime("%m/%Y"), "first": first.strftime("%m/%Y"),
+             "last": last.strftime("%m/%Y")})
 
 
 def is_sudden_change(previous: Decimal | None, value: Decimal | None) -> bool:
@@ -143,6 +177,11 @@ def metric_value_set(
         metric=metric, period=period, category=category
     ).first()
     old = _as_record(existing)
+    if existing is not None and existing.published:
+        raise ValueLocked(_(
+            "The value of %(code)s for %(month)s is approved and published; the project "
+            "manager must reopen its report before it can change."
+        ) % {"code": metric.code, "month": f"{period:%m/%Y}"})
     if parsed.is_empty:
         if existing is None:
             return None, None
@@ -168,3 +207,22 @@ def _as_record(value: MetricValue | None) -> dict | None:
         "text": value.text_value,
         "comment": value.comment,
     }
+
+
+def values_publish(values, *, at) -> int:
+    """Publish the values (a queryset): national readers see them from now on, and an
+    incremental reader finds them by `updated_since`."""
+    return values.filter(published=False).update(published=True, published_at=at, updated_at=at)
+
+
+def values_withdraw(values, *, at) -> int:
+    """Withdraw published values from national readers, recording each withdrawal."""
+    rows = list(values.filter(published=True).values_list("pk", "metric_id", "period",
+                                                           "category_id"))
+    ValueWithdrawal.objects.bulk_create([
+        ValueWithdrawal(value_id=pk, metric_id=metric_id, period=period,
+                        category_id=category_id, withdrawn_at=at)
+        for pk, metric_id, period, category_id in rows
+    ])
+    return values.filter(pk__in=[row[0] for row in rows]).update(
+        published=False, published_at=None, updated_at=at)

@@ -1,11 +1,14 @@
-"""Who may see and do what. Every page and API endpoint asks here; nothing else decides.
+"""Who may see and do what. Every page, API endpoint, export, document, task and admin
+action asks here; the API's token readers (api/access.py) only say which projects a token
+covers and then apply the same rules.
 
 Roles come from memberships, a person's role in a project:
 - coordinator: edits the monthly reports of the subprojects they are responsible for;
 - manager: reviews, returns, approves and reopens the project's reports, edits its plan;
 - steering group member and project staff: read the project;
 - national viewer (STM, THL): holds `projects.view_all_projects` and reads every project, but
-  of monthly reports only the approved ones unless they are also a member of the project;
+  of the data with drafts only what a manager approved (PUBLISHED below) unless they are also
+  a member of the project;
 - administrator: a superuser; manages users in the admin.
 
 Helpers that take a queryset of a higher app's model filter it by lookups, so this module
@@ -17,6 +20,18 @@ from django.http import Http404
 from projects.models import Membership, Project
 
 APPROVED = "approved"
+# A monthly status report prints submitted, not yet approved texts: only the project's members
+# read it. Final and evaluation reports print the plan and the evaluation.
+PUBLIC_DOCUMENT_KINDS = ("final", "evaluation")
+
+# The data that has drafts, by kind: the lookup to its project, and what of it a reader
+# outside the project (a national viewer, an API client) may read. Members of the project
+# read every row of it, provisional ones included.
+PUBLISHED = {
+    "report": ("project", Q(state=APPROVED)),
+    "value": ("metric__project", Q(published=True)),
+    "document": ("project", Q(kind__in=PUBLIC_DOCUMENT_KINDS)),
+}
 
 
 def is_national_viewer(user) -> bool:
@@ -89,25 +104,67 @@ def can_review_reports(user, project: Project | int) -> bool:
     return is_manager(user, project)
 
 
+def can_edit_project_report(user, project: Project | int) -> bool:
+    """The project's own report (goal and project metrics) is the manager's."""
+    return is_manager(user, project)
+
+
 def can_view_report(user, report) -> bool:
     """Members read every report of their project; national viewers only approved ones."""
-    if roles_in(user, report.subproject.project_id):
+    if roles_in(user, report.project_id):
         return True
     return is_national_viewer(user) and report.state == APPROVED
 
 
+def can_request_document(user, project: Project | int) -> bool:
+    """Documents are asked for by the project's own people."""
+    return bool(roles_in(user, project))
+
+
+def readable_project_ids(user) -> set[int] | None:
+    """The projects whose rows the user may read; None: every project."""
+    if not user.is_authenticated:
+        return set()
+    return None if is_national_viewer(user) else member_project_ids(user)
+
+
+def narrow(kind: str | None, queryset: QuerySet, *, readable: set[int] | frozenset[int] | None,
+           members: set[int] | frozenset[int], project_field: str | None = None) -> QuerySet:
+    """The one rule for reading rows: rows of the readable projects (None: all), and of a kind
+    with drafts (PUBLISHED) only the published rows outside the reader's own projects.
+    The pages pass a user's scopes, the API a token's (no members)."""
+    field, published = PUBLISHED[kind] if kind else (project_field, None)
+    field = project_field or field
+    if readable is not None:
+        queryset = queryset.filter(**{f"{field}_id__in": readable})
+    if published is None or (readable is not None and set(readable) <= set(members)):
+        return queryset
+    return queryset.filter(Q(**{f"{field}_id__in": members}) | published)
+
+
+def scope(user, kind: str | None, queryset: QuerySet, project_field: str | None = None) -> QuerySet:
+    """Narrow a queryset of a kind of data (a key of PUBLISHED, or None for plan data with
+    `project_field`) to the rows the user may read."""
+    members = member_project_ids(user) if user.is_authenticated else set()
+    return narrow(kind, queryset, readable=readable_project_ids(user), members=members,
+                  project_field=project_field)
+
+
 def scope_reports(user, reports: QuerySet) -> QuerySet:
     """Narrow a MonthlyReport queryset to the reports the user may read."""
-    if not user.is_authenticated:
-        return reports.none()
-    members = Q(subproject__project_id__in=member_project_ids(user))
-    if is_national_viewer(user):
-        return reports.filter(members | Q(state=APPROVED))
-    return reports.filter(members)
+    return scope(user, "report", reports)
+
+
+def scope_values(user, values: QuerySet) -> QuerySet:
+    """Narrow a MetricValue queryset to the values the user may read."""
+    return scope(user, "value", values)
+
+
+def scope_documents(user, documents: QuerySet) -> QuerySet:
+    """Narrow a GeneratedDocument queryset to the documents the user may read."""
+    return scope(user, "document", documents)
 
 
 def scope_by_project(user, queryset: QuerySet, project_field: str = "project") -> QuerySet:
-    """Narrow any queryset whose rows belong to a project (by the given lookup path)."""
-    if is_national_viewer(user):
-        return queryset
-    return queryset.filter(**{f"{project_field}_id__in": member_project_ids(user)})
+    """Narrow any queryset of plan data whose rows belong to a project (by the given lookup)."""
+    return scope(user, None, queryset, project_field)

@@ -46,7 +46,7 @@ class DocumentRequestForm(forms.Form):
 @login_required
 def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
-    may_request = bool(permissions.roles_in(request.user, project))
+    may_request = permissions.can_request_document(request.user, project)
     if request.method == "POST" and not may_request:
         raise PermissionDenied  # documents are asked for by the project's own people
     form = DocumentRequestForm(request.POST or None, project=project)

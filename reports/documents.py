@@ -64,8 +64,8 @@ def document_request(*, project: Project, kind: str, user, month: dt.date | None
 def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
     from reports import tasks
 
-    if not permissions.can_view_project(user, project):
-        raise PermissionDenied
+    if not permissions.can_request_document(user, project):
+        raise PermissionDenied(_("Documents are asked for by the project's own people."))
     document = GeneratedDocument.objects.create(
         project=project, kind=kind, month=month, phase=phase, requested_by=user
     )

@@ -2,15 +2,23 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Metric
-from indicators.services import parse_metric_input
+from indicators.services import COMMENT_MAX_LENGTH, parse_metric_input
 from reports.models import MonthlyReport, StatusLight
 from reports.selectors import MetricRow
-from reports.services import ReportInput, ValueInput
+from reports.services import TEXT_FIELDS, TEXT_MAX_LENGTH, ReportInput, ValueInput
 
 TEXTAREA = {"rows": 4, "cols": 60}
+REPORT_FIELDS = ["light", "light_reason", "progress", "situation", "next_steps", "problems",
+                 "help_needed"]
+
+
+def _limited(limit: int) -> dict:
+    """Arguments of a report text field: a maximum length the user is told of (in __init__)."""
+    return {"max_length": limit}
 
 
 class ReportForm(forms.Form):
@@ -20,6 +28,7 @@ class ReportForm(forms.Form):
     )
     light_reason = forms.CharField(
         label=_("Reason for choosing another light than suggested"), required=False,
+        **_limited(TEXT_MAX_LENGTH),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
     progress = forms.IntegerField(
@@ -27,36 +36,47 @@ class ReportForm(forms.Form):
         error_messages={"invalid": _("Give the progress as a whole number from 0 to 100.")},
     )
     situation = forms.CharField(
-        label=_("Situation / key achievements"), required=False,
+        label=_("Situation / key achievements"), required=False, **_limited(TEXT_MAX_LENGTH),
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     next_steps = forms.CharField(
-        label=_("Progress / upcoming actions"), required=False,
+        label=_("Progress / upcoming actions"), required=False, **_limited(TEXT_MAX_LENGTH),
         widget=forms.Textarea(attrs=TEXTAREA),
     )
     problems = forms.CharField(
-        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        **_limited(TEXT_MAX_LENGTH),
     )
     help_needed = forms.CharField(
         label=_("Help needed"), required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), **_limited(TEXT_MAX_LENGTH),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, rows: list[MetricRow], report: MonthlyReport | None,
-                 disabled: bool = False, **kwargs):
+                 disabled: bool = False, project_report: bool = False, **kwargs):
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", self._initial(report, rows))
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.project_report = project_report
+        if project_report:  # the project's own report carries metric values only
+            for name in REPORT_FIELDS:
+                del self.fields[name]
         for row in rows:
             self.fields[row.field_name] = self._value_field(row)
             self.fields[row.comment_field_name] = forms.CharField(
-                label=_("Comment"), required=False,
+                label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"size": 30}),
             )
-        if disabled:
-            for form_field in self.fields.values():
+        for form_field in self.fields.values():
+            # The browser would cut a longer paste silently; the server refuses it instead,
+            # with a message, and keeps the text.
+            form_field.widget.attrs.pop("maxlength", None)
+            if isinstance(form_field.widget, forms.Textarea) and form_field.max_length:
+                form_field.help_text = gettext("At most %(limit)d characters.") % {
+                    "limit": form_field.max_length}
+            if disabled:
                 form_field.disabled = True
 
     def mark_errors(self, extra: dict[str, list[str]] | None = None) -> None:
@@ -82,10 +102,8 @@ class ReportForm(forms.Form):
     def _initial(report: MonthlyReport | None, rows: list[MetricRow]) -> dict:
         initial = {}
         if report:
-            initial = {name: getattr(report, name) for name in
-                       ["light", "light_reason", "progress", "situation", "next_steps",
-                        "problems", "help_needed"]}
-            initial["version"] = report.version
+            initial = {name: getattr(report, name) for name in REPORT_FIELDS}
+        initial["version"] = report.version if report else 0
         for row in rows:
             if row.value:
                 value = row.value.value
@@ -143,9 +161,10 @@ class ReportForm(forms.Form):
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data
-        fields = {name: data.get(name) or "" for name in
-                  ["light", "light_reason", "situation", "next_steps", "problems", "help_needed"]}
-        fields["progress"] = data.get("progress")
+        fields = {}
+        if not self.project_report:
+            fields = {name: data.get(name) or "" for name in ["light", *TEXT_FIELDS]}
+            fields["progress"] = data.get("progress")
         values = [
             ValueInput(row.metric, row.category, self.parsed[row.key],
                        data.get(row.comment_field_name, ""))

@@ -56,9 +56,13 @@ class ReportingPeriod(models.Model):
 
 
 class MonthlyReport(ProjectAudited, models.Model):
-    """Kuukausiraportti: the status of one subproject in one month."""
+    """Kuukausiraportti: the status of one subproject in one month — or, without a
+    subproject, the project's own report of the month, which carries the metrics of the
+    goals and of the whole project (entered and approved by the project manager).
 
-    audit_project_path = "subproject.project_id"
+    Every metric value belongs to exactly one report: a subproject's metric to that
+    subproject's report, any other metric of the project to the project's report. Approving
+    a report publishes exactly its values; reopening it withdraws them."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -66,9 +70,13 @@ class MonthlyReport(ProjectAudited, models.Model):
         RETURNED = "returned", _("returned")
         APPROVED = "approved", _("approved")
 
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="monthly_reports",
+        verbose_name=_("project"),
+    )
     subproject = models.ForeignKey(
-        Subproject, on_delete=models.CASCADE, related_name="reports",
-        verbose_name=_("subproject"),
+        Subproject, on_delete=models.CASCADE, related_name="reports", null=True, blank=True,
+        verbose_name=_("subproject"), help_text=_("Empty for the project's own report."),
     )
     period = models.DateField(_("month"))
     state = models.CharField(
@@ -106,6 +114,11 @@ class MonthlyReport(ProjectAudited, models.Model):
                 fields=["subproject", "period"], name="report_one_per_month",
                 violation_error_message=_("This subproject already has a report for this month."),
             ),
+            models.UniqueConstraint(
+                fields=["project", "period"], condition=Q(subproject__isnull=True),
+                name="project_report_one_per_month",
+                violation_error_message=_("This project already has its report for this month."),
+            ),
             first_of_month_check("period", "report_period_is_month"),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100) | Q(progress__isnull=True),
@@ -114,8 +127,20 @@ class MonthlyReport(ProjectAudited, models.Model):
             ),
         ]
 
+        indexes = [models.Index(fields=["project", "period", "state"], name="report_project_month")]
+
     def __str__(self) -> str:
-        return f"{self.subproject.code} {self.period:%Y-%m}"
+        owner = self.subproject.code if self.subproject_id else self.project.code
+        return f"{owner} {self.period:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        if self.project_id is None and self.subproject_id is not None:
+            self.project_id = self.subproject.project_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_project_report(self) -> bool:
+        return self.subproject_id is None
 
     @property
     def is_locked(self) -> bool:

@@ -137,7 +137,7 @@ def rollup_compute(*, project: Project, month: dt.date) -> ProjectRollup:
     rows: dict[int, list] = defaultdict(list)
     for metric_id, period, category_id, value in MetricValue.objects.filter(
         metric__in=metrics, period__gte=month.replace(month=1), period__lte=month,
-        value__isnull=False,
+        value__isnull=False, published=True,
     ).values_list("metric_id", "period", "category_id", "value"):
         rows[metric_id].append((period, category_id, value))
     rollup.metric_aggregates.all().delete()

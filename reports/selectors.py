@@ -4,12 +4,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import DisaggregationCategory, Metric, MetricValue
+from indicators.selectors import owned_metrics
 from indicators.services import is_sudden_change, metrics_due
 from projects import permissions
 from projects.models import Project
@@ -142,11 +143,13 @@ def review_queue(project: Project) -> QuerySet[MonthlyReport]:
 # --- The report form -------------------------------------------------------------------
 
 
-def subproject_metrics(subproject: Subproject) -> list[Metric]:
-    """Metrics a subproject reports: its own, and those of the goals it serves."""
-    goal_ids = list(subproject.goals.values_list("id", flat=True))
+def report_metrics(owner: Subproject | Project) -> list[Metric]:
+    """Metrics a report carries: a subproject's report its own, the project's own report
+    those of the goals and of the whole project (indicators.selectors.owned_metrics)."""
+    is_project = isinstance(owner, Project)
     return list(
-        Metric.objects.filter(Q(subproject=subproject) | Q(goal_id__in=goal_ids, subproject=None))
+        owned_metrics(project_id=owner.pk if is_project else owner.project_id,
+                      subproject_id=None if is_project else owner.pk)
         .select_related("disaggregation")
         .prefetch_related("disaggregation__categories")
         .order_by("code_sort")
@@ -209,13 +212,17 @@ def display_value(metric: Metric, value: MetricValue | None) -> str:
     return f"{text} {metric.unit}".strip()
 
 
-def metric_rows(subproject: Subproject, month: dt.date) -> list[MetricRow]:
-    """The metric inputs due in the month with this month's and last month's values."""
-    metrics = subproject_metrics(subproject)
+def metric_rows(owner: Subproject | Project, month: dt.date, *,
+                published_only: bool = False) -> list[MetricRow]:
+    """The metric inputs of a report (a subproject's or the project's own) due in the month,
+    with this month's and last month's values; `published_only` for a reader outside the
+    project, who sees only what was approved."""
+    metrics = report_metrics(owner)
     if not metrics:
         return []
+    stored = MetricValue.objects.filter(published=True) if published_only else MetricValue.objects
     once_done = set(
-        MetricValue.objects.filter(
+        stored.filter(
             metric__in=[m for m in metrics if m.frequency == Metric.Frequency.ONCE],
             period__lt=month,
         ).values_list("metric_id", flat=True)
@@ -224,9 +231,7 @@ def metric_rows(subproject: Subproject, month: dt.date) -> list[MetricRow]:
     previous_month = add_months(month, -1)
     values = {
         (v.metric_id, v.category_id, v.period): v
-        for v in MetricValue.objects.filter(
-            metric__in=due, period__in=[month, previous_month]
-        )
+        for v in stored.filter(metric__in=due, period__in=[month, previous_month])
     }
     rows = []
     for metric in due:
@@ -309,7 +314,7 @@ def suggested_light(subproject: Subproject, month: dt.date) -> str:
     if expected is not None and last is not None:
         behind = expected * 100 - last
         severity = max(severity, 2 if behind >= 25 else 1 if behind >= 10 else 0)
-    for metric in subproject_metrics(subproject):
+    for metric in report_metrics(subproject):
         share = metric_path_share(metric, month)
         if share is None:
             continue
@@ -390,8 +395,11 @@ def get_visible_report(user, pk) -> MonthlyReport:
     return get_object_or_404(queryset, pk=pk)
 
 
-def report_for(subproject: Subproject, month: dt.date) -> MonthlyReport | None:
-    return MonthlyReport.objects.filter(subproject=subproject, period=month).first()
+def report_for(owner: Subproject | Project, month: dt.date) -> MonthlyReport | None:
+    """The month's report of a subproject, or the project's own report (owner a project)."""
+    if isinstance(owner, Project):
+        return MonthlyReport.objects.filter(project=owner, subproject=None, period=month).first()
+    return MonthlyReport.objects.filter(subproject=owner, period=month).first()
 
 
 def has_previous_report(subproject: Subproject, month: dt.date) -> bool:
@@ -426,26 +434,11 @@ def completeness_rows(project: Project, month: dt.date) -> list[CompletenessRow]
     return rows
 
 
-# A monthly status report prints submitted, not yet approved texts: only the project's members
-# read it. Final and evaluation reports print the plan and the evaluation, which every viewer
-# of the project may read.
-PUBLIC_DOCUMENT_KINDS = [GeneratedDocument.Kind.FINAL, GeneratedDocument.Kind.EVALUATION]
-
-
-def scope_documents(user, documents: QuerySet[GeneratedDocument]) -> QuerySet[GeneratedDocument]:
-    if not user.is_authenticated:
-        return documents.none()
-    members = Q(project_id__in=permissions.member_project_ids(user))
-    if permissions.is_national_viewer(user):
-        return documents.filter(members | Q(kind__in=PUBLIC_DOCUMENT_KINDS))
-    return documents.filter(members)
-
-
 def project_documents(user, project: Project) -> QuerySet[GeneratedDocument]:
-    return scope_documents(user, project.documents.select_related("requested_by", "phase")
+    return permissions.scope_documents(user, project.documents.select_related("requested_by", "phase")
                            ).order_by("-requested_at")[:50]
 
 
 def get_visible_document(user, pk) -> GeneratedDocument:
-    queryset = scope_documents(user, GeneratedDocument.objects.select_related("project"))
+    queryset = permissions.scope_documents(user, GeneratedDocument.objects.select_related("project"))
     return get_object_or_404(queryset, pk=pk)

@@ -12,9 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import selectors as indicator_selectors
 from indicators.models import DisaggregationCategory, Metric
-from indicators.services import ParsedValue, check_period, metric_value_set
+from indicators.services import (
+    COMMENT_MAX_LENGTH,
+    ParsedValue,
+    check_period,
+    metric_value_set,
+    values_publish,
+    values_withdraw,
+)
 from projects import permissions
+from projects.models import Project
 from reports import selectors, tasks
 from reports.models import MonthlyReport, ReportEvent, StatusLight
 from workpackages.models import Subproject
@@ -22,6 +31,8 @@ from workpackages.models import Subproject
 TEXT_FIELDS = ["situation", "next_steps", "problems", "help_needed", "light_reason"]
 EDITABLE_FIELDS = ["light", "progress", *TEXT_FIELDS]
 EDITABLE_STATES = (MonthlyReport.State.DRAFT, MonthlyReport.State.RETURNED)
+# The longest text a report field or a manager's comment takes (a few printed pages).
+TEXT_MAX_LENGTH = 5000
 
 
 class ReportLocked(Exception):
@@ -76,9 +87,14 @@ def _name(user) -> str:
 
 def _recompute_rollup_after_commit(report: MonthlyReport) -> None:
     """Approved data changed: refresh the month's roll-up once the change is committed."""
-    project_id, month = report.subproject.project_id, report.period.isoformat()
+    project_id, month = report.project_id, report.period.isoformat()
     # Never fails the request: with Redis down the hourly sweep recomputes it instead.
     transaction.on_commit(lambda: tasks.enqueue_rollup(project_id, month))
+
+
+def _values_of(report: MonthlyReport):
+    return indicator_selectors.report_values(
+        project_id=report.project_id, subproject_id=report.subproject_id, period=report.period)
 
 
 def _bump(report: MonthlyReport, fields: list[str]) -> None:
@@ -86,27 +102,67 @@ def _bump(report: MonthlyReport, fields: list[str]) -> None:
     report.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _check_lengths(texts: dict[str, str], limit: int) -> None:
+    too_long = {
+        name: [_("Write at most %(limit)d characters (now %(count)d).") % {
+            "limit": limit, "count": len(text)}]
+        for name, text in texts.items() if isinstance(text, str) and len(text) > limit
+    }
+    if too_long:
+        raise ValidationError(too_long)
+
+
+def _owned_value(report: MonthlyReport, item: ValueInput) -> None:
+    """A report writes only its own metrics' values (never a sibling's or another project's)."""
+    metric = item.metric
+    owned = (metric.subproject_id == report.subproject_id if report.subproject_id
+             else metric.project_id == report.project_id and metric.subproject_id is None)
+    if not owned:
+        raise ValidationError(_(
+            "Metric %(code)s is not reported in this report; its value was not saved."
+        ) % {"code": metric.code})
+    if item.category is not None and item.category.disaggregation_id != metric.disaggregation_id:
+        raise ValidationError(_("Category %(category)s does not belong to metric %(code)s.") % {
+            "category": item.category.name, "code": metric.code})
+
+
 @transaction.atomic
 def monthly_report_save(
-    *, subproject: Subproject, period: dt.date, user, data: ReportInput,
-    expected_version: int | None, action: str = ReportEvent.Action.SAVED,
+    *, period: dt.date, user, data: ReportInput, expected_version: int | None,
+    subproject: Subproject | None = None, project: Project | None = None,
+    action: str = ReportEvent.Action.SAVED,
 ) -> MonthlyReport:
     """Save a draft: report texts and the month's metric values, without the checks meant
-    for submitting. Refuses a locked report (ReportLocked) and a stale version
-    (ReportConflict); records every changed field in the history."""
-    if not permissions.can_edit_report(user, subproject):
-        raise PermissionDenied(_("You can edit only the reports of your own subprojects."))
-    check_period(period)
+    for submitting. A subproject's report is its coordinator's; the project's own report
+    (no subproject: the goal and project metrics) is the manager's.
+
+    `expected_version` is the version the user opened (0 or None: no report existed yet).
+    Refuses a locked report (ReportLocked), a report saved by someone else meanwhile — also
+    one created meanwhile (ReportConflict) — and values of metrics the report does not
+    carry; records every changed field in the history."""
+    if subproject is not None:
+        project = subproject.project
+        if not permissions.can_edit_report(user, subproject):
+            raise PermissionDenied(_("You can edit only the reports of your own subprojects."))
+    elif project is None or not permissions.can_edit_project_report(user, project):
+        raise PermissionDenied(_("Only the project manager can edit the project's own report."))
+    check_period(period, project)
+    _check_lengths({name: data.fields.get(name) for name in TEXT_FIELDS}, TEXT_MAX_LENGTH)
+    _check_lengths({
+        f"comment_{item.metric.pk}" + (f"_{item.category.pk}" if item.category else ""):
+        item.comment for item in data.values
+    }, COMMENT_MAX_LENGTH)
     report, created = MonthlyReport.objects.select_for_update(of=("self",)).order_by().get_or_create(
-        subproject=subproject, period=period
+        subproject=subproject, period=period, project=project,
     )
-    if created:
+    if created and subproject is not None:
         report.suggested_light = selectors.suggested_light(subproject, period)
         report.save(update_fields=["suggested_light"])
+    if created:
         _record(report, user, ReportEvent.Action.CREATED)
     elif report.state not in EDITABLE_STATES:
         raise ReportLocked(report)
-    elif expected_version is not None and expected_version != report.version:
+    elif (expected_version or 0) != report.version:
         last = report.events.exclude(user=user).select_related("user").first()
         changed = {
             name: getattr(report, name) for name in EDITABLE_FIELDS
@@ -121,6 +177,7 @@ def monthly_report_save(
             setattr(report, name, data.fields[name])
     value_changes = {}
     for item in data.values:
+        _owned_value(report, item)
         _value, change = metric_value_set(
             metric=item.metric, period=period, category=item.category, parsed=item.parsed,
             comment=item.comment, user=user,
@@ -128,7 +185,7 @@ def monthly_report_save(
         if change:
             key = item.metric.code + (f" / {item.category.name}" if item.category else "")
             value_changes[key] = change
-    report.full_clean(exclude=["subproject", "period"], validate_unique=False)
+    report.full_clean(exclude=["project", "subproject", "period"], validate_unique=False)
     if changes or value_changes or created:
         _bump(report, [*changes.keys()])
     if changes:
@@ -156,6 +213,8 @@ def submit_problems(report: MonthlyReport) -> dict[str, list[str]]:
         need("light_reason", _(
             "You chose a different light than suggested (%(suggested)s): give the reason."
         ) % {"suggested": StatusLight(report.suggested_light).label})
+    if report.is_project_report:
+        return problems
     for row in selectors.metric_rows(report.subproject, report.period):
         if row.value_missing:
             need(row.field_name, _("Enter the value before submitting."))
@@ -188,7 +247,7 @@ def _manager_transition(report: MonthlyReport, user, allowed_from, action_text) 
     report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("subproject").get(
         pk=report.pk
     )
-    if not permissions.can_review_reports(user, report.subproject.project_id):
+    if not permissions.can_review_reports(user, report.project_id):
         raise PermissionDenied(_("Only the project manager can %(action)s reports.") % {
             "action": action_text})
     if report.state not in allowed_from:
@@ -203,6 +262,7 @@ def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> Month
     report = _manager_transition(report, user, [MonthlyReport.State.SUBMITTED], _("returned"))
     if not comment.strip():
         raise ValidationError({"comment": [_("Tell the coordinator what to fix.")]})
+    _check_lengths({"comment": comment}, TEXT_MAX_LENGTH)
     report.state = MonthlyReport.State.RETURNED
     report.return_comment = comment.strip()
     _bump(report, ["state", "return_comment"])
@@ -212,12 +272,17 @@ def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> Month
 
 @transaction.atomic
 def monthly_report_approve(*, report: MonthlyReport, user) -> MonthlyReport:
-    """Approve a submitted report; the report and its values are then locked."""
-    report = _manager_transition(report, user, [MonthlyReport.State.SUBMITTED], _("approved"))
+    """Approve a submitted report: the report and its values are locked, and exactly its
+    values are published to national readers. The project's own report is the manager's:
+    it is approved without being submitted first."""
+    allowed = ([MonthlyReport.State.SUBMITTED, *EDITABLE_STATES] if report.is_project_report
+               else [MonthlyReport.State.SUBMITTED])
+    report = _manager_transition(report, user, allowed, _("approved"))
     report.state = MonthlyReport.State.APPROVED
     report.approved_at, report.approved_by = timezone.now(), user
     _bump(report, ["state", "approved_at", "approved_by"])
     _record(report, user, ReportEvent.Action.APPROVED)
+    values_publish(_values_of(report), at=report.approved_at)
     _recompute_rollup_after_commit(report)
     return report
 
@@ -238,11 +303,13 @@ def monthly_report_reopen(*, report: MonthlyReport, user, reason: str) -> Monthl
     report = _manager_transition(report, user, [MonthlyReport.State.APPROVED], _("reopened"))
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for reopening.")]})
+    _check_lengths({"reason": reason}, TEXT_MAX_LENGTH)
     report.state = MonthlyReport.State.RETURNED
     report.return_comment = reason.strip()
     report.approved_at = report.approved_by = None
     _bump(report, ["state", "return_comment", "approved_at", "approved_by"])
     _record(report, user, ReportEvent.Action.REOPENED, comment=reason.strip())
+    values_withdraw(_values_of(report), at=report.updated_at)
     _recompute_rollup_after_commit(report)
     return report
 

@@ -75,16 +75,16 @@ def stale_rollups() -> list[tuple[int, dt.date]]:
     """(project id, month) of the roll-ups older than a report of their month, and of the
     months with approved reports but no roll-up yet."""
     changed_since = MonthlyReport.objects.filter(
-        subproject__project=OuterRef("project"), period=OuterRef("month"),
+        project=OuterRef("project"), period=OuterRef("month"),
         updated_at__gt=OuterRef("computed_at"),
     )
     stale = set(ProjectRollup.objects.filter(Exists(changed_since))
                 .values_list("project_id", "month"))
-    has_rollup = ProjectRollup.objects.filter(project=OuterRef("subproject__project"),
+    has_rollup = ProjectRollup.objects.filter(project=OuterRef("project"),
                                               month=OuterRef("period"))
     stale |= set(
         MonthlyReport.objects.filter(state=MonthlyReport.State.APPROVED)
-        .exclude(Exists(has_rollup)).values_list("subproject__project_id", "period").distinct()
+        .exclude(Exists(has_rollup)).values_list("project_id", "period").distinct()
     )
     return sorted(stale)
 

@@ -6,6 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.my_reports, name="mine"),
     path("subprojects/<int:subproject_id>/<str:month>/", views.report_edit, name="edit"),
+    path("projects/<int:project_id>/<str:month>/metrics/", views.project_report_edit,
+         name="project_report"),
     path("<int:report_id>/return/", views.report_return, name="return"),
     path("<int:report_id>/approve/", views.report_approve, name="approve"),
     path("<int:report_id>/reopen/", views.report_reopen, name="reopen"),

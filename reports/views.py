@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from projects import permissions
 from projects import selectors as project_selectors
+from projects.models import Project
 from projects.months import month_start, parse_month
 from reports import selectors, services
 from reports.forms import CommentForm, ReopenForm, ReportForm
@@ -35,26 +36,40 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _report_page(request, subproject, month, form=None, conflict=None, status=200):
-    report = selectors.report_for(subproject, month)
-    editable = permissions.can_edit_report(request.user, subproject) and (
+def _may_edit(user, owner) -> bool:
+    if isinstance(owner, Project):
+        return permissions.can_edit_project_report(user, owner)
+    return permissions.can_edit_report(user, owner)
+
+
+def _report_page(request, owner, month, form=None, conflict=None, status=200):
+    """The report form of a subproject's month, or of the project's own report (owner is the
+    project). A reader outside the project sees only published values."""
+    project_report = isinstance(owner, Project)
+    project = owner if project_report else owner.project
+    subproject = None if project_report else owner
+    report = selectors.report_for(owner, month)
+    editable = _may_edit(request.user, owner) and (
         report is None or report.state in services.EDITABLE_STATES
     )
-    rows = selectors.metric_rows(subproject, month)
+    rows = selectors.metric_rows(
+        owner, month, published_only=not permissions.roles_in(request.user, project))
     if form is None:
-        form = ReportForm(rows=rows, report=report, disabled=not editable)
-    is_manager = permissions.can_review_reports(request.user, subproject.project_id)
+        form = ReportForm(rows=rows, report=report, disabled=not editable,
+                          project_report=project_report)
     context = {
-        "subproject": subproject, "project": subproject.project, "month": month,
+        "subproject": subproject, "project": project, "month": month,
+        "project_report": project_report,
         "report": report, "form": form, "editable": editable, "conflict": conflict,
-        "is_manager": is_manager,
-        "suggested": report.suggested_light if report and report.suggested_light
-        else selectors.suggested_light(subproject, month),
+        "is_manager": permissions.can_review_reports(request.user, project.pk),
         "history": selectors.report_history(report) if report else [],
-        "deadline": selectors.deadline_for(subproject.project, month),
+        "deadline": selectors.deadline_for(project, month),
         "comment_form": CommentForm(), "reopen_form": ReopenForm(),
-        "has_previous": selectors.has_previous_report(subproject, month),
     }
+    if not project_report:
+        context["suggested"] = (report.suggested_light if report and report.suggested_light
+                                else selectors.suggested_light(subproject, month))
+        context["has_previous"] = selectors.has_previous_report(subproject, month)
     template = "reports/_report_form.html" if request.htmx else "reports/report.html"
     return render(request, template, context, status=status)
 
@@ -62,76 +77,95 @@ def _report_page(request, subproject, month, form=None, conflict=None, status=20
 @login_required
 def report_edit(request: HttpRequest, subproject_id: int, month: str) -> HttpResponse:
     subproject = selectors.get_visible_subproject(request.user, subproject_id)
-    period = _month_or_404(month)
-    report = selectors.report_for(subproject, period)
+    return _report_view(request, subproject, _month_or_404(month))
+
+
+@login_required
+def project_report_edit(request: HttpRequest, project_id: int, month: str) -> HttpResponse:
+    """The project's own report of the month: the values of the goal and project metrics,
+    entered and approved by the manager."""
+    project = permissions.get_visible_project_or_404(request.user, project_id)
+    return _report_view(request, project, _month_or_404(month))
+
+
+def _report_view(request, owner, period):
+    project_report = isinstance(owner, Project)
+    report = selectors.report_for(owner, period)
     if report is not None and not permissions.can_view_report(request.user, report):
         raise Http404
     if request.method != "POST":
-        if report is None and not permissions.can_view_project(request.user, subproject.project):
-            raise Http404
-        return _report_page(request, subproject, period)
-    if not permissions.can_edit_report(request.user, subproject):
+        return _report_page(request, owner, period)
+    if not _may_edit(request.user, owner):
         raise PermissionDenied
-    rows = selectors.metric_rows(subproject, period)
-    form = ReportForm(request.POST, rows=rows, report=report)
+    rows = selectors.metric_rows(owner, period)
+    form = ReportForm(request.POST, rows=rows, report=report, project_report=project_report)
     action = request.POST.get("action", "save")
     if not form.is_valid():
         form.mark_errors()
         messages.error(request, _("The report was not saved. Fix the marked fields."))
-        return _report_page(request, subproject, period, form=form, status=422)
+        return _report_page(request, owner, period, form=form, status=422)
+    owner_kwargs = {"project": owner} if project_report else {"subproject": owner}
     try:
-        if action == "copy":
+        if action == "copy" and not project_report:
             services.monthly_report_copy_previous(
-                subproject=subproject, period=period, user=request.user,
+                subproject=owner, period=period, user=request.user,
                 expected_version=form.cleaned_data.get("version"),
             )
             messages.success(request, _("Last month's texts were copied as a starting point."))
             return redirect(request.path)
         saved = services.monthly_report_save(
-            subproject=subproject, period=period, user=request.user, data=form.to_input(),
+            **owner_kwargs, period=period, user=request.user, data=form.to_input(),
             expected_version=form.cleaned_data.get("version"),
         )
-        if action == "submit":
+        if action == "submit" and not project_report:
             try:
                 services.monthly_report_submit(report=saved, user=request.user)
             except ValidationError as error:
-                rebound = _rebind(request, rows, saved)
+                rebound = _rebind(request, rows, saved, project_report)
                 rebound.mark_errors(error.message_dict if hasattr(error, "error_dict")
                                     else {"__all__": error.messages})
                 messages.error(request, _(
                     "The draft was saved but not submitted. Fix the marked fields."))
-                return _report_page(request, subproject, period, form=rebound, status=422)
+                return _report_page(request, owner, period, form=rebound, status=422)
             messages.success(request, _("The report was submitted for review."))
         else:
             messages.success(request, _("The draft was saved."))
     except services.ReportConflict as conflict:
         form.mark_errors()
-        return _report_page(request, subproject, period, form=_rebind(request, rows, None),
+        return _report_page(request, owner, period, form=_rebind(request, rows, None, project_report),
                             conflict=conflict, status=409)
     except services.ReportLocked as locked:
         messages.error(request, str(locked))
-        return _report_page(request, subproject, period, status=409)
+        return _report_page(request, owner, period, form=_rebind(request, rows, None, project_report),
+                            status=409)
     except ValidationError as error:
         form.mark_errors(getattr(error, "message_dict", {"__all__": error.messages}))
         messages.error(request, _("The report was not saved. Fix the marked fields."))
-        return _report_page(request, subproject, period, form=form, status=422)
+        return _report_page(request, owner, period, form=form, status=422)
     return redirect(request.path)
 
 
-def _rebind(request, rows, report):
+def _rebind(request, rows, report, project_report: bool):
     """The user's input again, bound, with the version of the saved report."""
     data = request.POST.copy()
     if report is not None:
         data["version"] = report.version
-    form = ReportForm(data, rows=rows, report=report)
+    form = ReportForm(data, rows=rows, report=report, project_report=project_report)
     form.is_valid()
     return form
 
 
+def report_url(report) -> str:
+    month = f"{report.period:%Y-%m}"
+    if report.is_project_report:
+        return reverse("reports:project_report", args=[report.project_id, month])
+    return reverse("reports:edit", args=[report.subproject_id, month])
+
+
 def _manager_action(request, report_id: int, action):
     report = selectors.get_visible_report(request.user, report_id)
-    url = reverse("reports:edit", args=[report.subproject_id, f"{report.period:%Y-%m}"])
-    if not permissions.can_review_reports(request.user, report.subproject.project_id):
+    url = report_url(report)
+    if not permissions.can_review_reports(request.user, report.project_id):
         raise PermissionDenied
     try:
         action(report)

@@ -160,4 +160,19 @@ class MonthlyReportFactory(factory.django.DjangoModelFactory):
         model = MonthlyReport
 
     subproject = factory.SubFactory(SubprojectFactory)
+    project = factory.LazyAttribute(lambda report: report.subproject.project)
     period = dt.date(2022, 5, 1)
+
+
+def publish_approved_values() -> None:
+    """Data made with state="approved" directly (not through the approval service): publish
+    exactly the values approval would have published — each approved report's own."""
+    from django.utils import timezone
+
+    from indicators.selectors import report_values
+    from indicators.services import values_publish
+
+    for report in MonthlyReport.objects.filter(state=MonthlyReport.State.APPROVED):
+        values_publish(report_values(project_id=report.project_id,
+                                     subproject_id=report.subproject_id, period=report.period),
+                       at=report.approved_at or timezone.now())

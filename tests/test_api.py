@@ -118,6 +118,10 @@ def data(cast, settings, tmp_path) -> Data:
     draft = report(cast.subproject, MAY, "draft")
     other_approved = report(cast.other_subproject, APRIL, "approved", light="red")
     submitted = report(cast.other_subproject, MAY, "submitted")
+    # The goal metric A.2 is the project's own: its April report is approved, May's is not.
+    factories.MonthlyReportFactory(project=a, subproject=None, period=APRIL, state="approved")
+    factories.MonthlyReportFactory(project=a, subproject=None, period=MAY, state="draft")
+    factories.publish_approved_values()
     rollup_compute(project=a, month=APRIL)
     rollup_compute(project=b, month=APRIL)
     Phase.objects.create(project=a, code="I", name="I-vaihe", start_date=dt.date(2020, 1, 1),

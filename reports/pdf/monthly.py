@@ -105,7 +105,7 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
     )
     series: dict[int, dict[dt.date, object]] = defaultdict(dict)
     for metric_id, period, value in MetricValue.objects.filter(
-        metric__in=metrics, category=None, period__lte=month, value__isnull=False
+        metric__in=metrics, category=None, period__lte=month, value__isnull=False, published=True
     ).values_list("metric_id", "period", "value"):
         series[metric_id][period] = value
     rows = []
