@@ -144,12 +144,15 @@ def data(cast, settings, tmp_path) -> Data:
     EvaluationRound.objects.create(project=b, date=dt.date(2021, 5, 15), kind="interim",
                                    title="Väliarviointi B")
     documents = []
-    for project in (a, b):
-        document = GeneratedDocument.objects.create(
-            project=project, kind="monthly", month=APRIL, status="done", pages=1,
-            file_checksum=hashlib.sha256(PDF).hexdigest(), finished_at=timezone.now())
-        document.file.save(f"{project.code}.pdf", ContentFile(PDF))
-        documents.append(document)
+    # An evaluation report of each project (every reader of the project may read it) and a
+    # monthly status report (it prints unapproved texts: members only).
+    for kind, month in [("evaluation", None), ("monthly", APRIL)]:
+        for project in (a, b):
+            document = GeneratedDocument.objects.create(
+                project=project, kind=kind, month=month, status="done", pages=1,
+                file_checksum=hashlib.sha256(PDF).hexdigest(), finished_at=timezone.now())
+            document.file.save(f"{project.code}-{kind}.pdf", ContentFile(PDF))
+            documents.append(document)
     national_token = api_client_create(name="THL", all_projects=True)[1]
     region_token = api_client_create(name="Alue A", regions=[a.region])[1]
     revoked, revoked_token = api_client_create(name="Vanha", all_projects=True)
@@ -496,8 +499,9 @@ def _more_rows(data):
         factories.WorkPackageFactory(project=extra)
         factories.GoalFactory(project=extra)
         EvaluationRound.objects.create(project=extra, date=APRIL, kind="final", title="Loppu")
-        GeneratedDocument.objects.create(project=extra, kind="monthly", month=APRIL)
+        GeneratedDocument.objects.create(project=extra, kind="evaluation")
         rollup_compute(project=extra, month=APRIL)
+    factories.publish_approved_values()
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -687,8 +691,8 @@ def _objects(data) -> list[tuple[str, str, int, bool]]:
     (the cast's coordinator, manager and steering member belong to A), project B's 'other'."""
     a, b = data.cast.project, data.cast.other_project
     by_project = {}
-    for model, endpoint in [(EvaluationRound, "evaluation-round"), (GeneratedDocument, "document"),
-                            (BudgetLine, "budget-line"), (ActualCost, "actual-cost")]:
+    for model, endpoint in [(EvaluationRound, "evaluation-round"), (BudgetLine, "budget-line"),
+                            (ActualCost, "actual-cost")]:
         field = "subproject__project" if endpoint in ("budget-line", "actual-cost") else "project"
         by_project[endpoint] = [model.objects.filter(**{field: p}).first().pk for p in (a, b)]
     cells = {
@@ -703,6 +707,7 @@ def _objects(data) -> list[tuple[str, str, int, bool]]:
         "metric": (data.metric.pk, data.other_metric.pk),
         "rollup": tuple(ProjectRollup.objects.get(project=p).pk for p in (a, b)),
         "risk": tuple(Risk.objects.filter(project=p).first().pk for p in (a, b)),
+        "document": (data.document.pk, data.other_document.pk),
         **by_project,
     }
     rows = [(endpoint, side, pk, True) for endpoint, pks in cells.items()
@@ -717,6 +722,8 @@ def _objects(data) -> list[tuple[str, str, int, bool]]:
         ("metric-value", "other", values[(data.other_metric.pk, APRIL)], True),
         ("metric-value", "own", values[(data.metric.pk, MAY)], False),
         ("metric-value", "other", values[(data.other_metric.pk, MAY)], False),
+        *[("document", "own" if document.project_id == a.pk else "other", document.pk, False)
+          for document in GeneratedDocument.objects.filter(kind="monthly")],
     ]
     return rows
 

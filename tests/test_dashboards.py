@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards import charts
 from dashboards.progress import MET, NOT_MET, OFF_TRACK, ON_TRACK, UNKNOWN, judge
@@ -107,7 +108,10 @@ def populate(cast) -> Board:
                                       effective_from=dt.date(2021, 12, 31))
         periods = [add_months(MONTH, i - len(values) + 1) for i in range(len(values))]
         for period, value in zip(periods, values, strict=True):
-            MetricValue.objects.create(metric=metric, period=period, value=value)
+            # Published as approved earlier months' values are (the reports of those months
+            # are not part of this fixture); the draft boundary has its own tests.
+            MetricValue.objects.create(metric=metric, period=period, value=value,
+                                       published=True, published_at=timezone.now())
         metrics[(project.code, code)] = (metric, baseline, target, target_date,
                                          dict(zip(periods, values, strict=True)))
     risk = Risk.objects.create(project=cast.project, category="finance", severity=5,
@@ -443,6 +447,7 @@ def build_project(size: int, months: int = 6):
             ActualCost.objects.create(subproject=sub, period=period, amount=100)
             for cat in (cats if i % 2 else [None]):
                 MetricValue.objects.create(metric=metric, period=period, category=cat, value=n)
+    factories.publish_approved_values()
     for i in range(size):
         risk = Risk.objects.create(project=project, category="staff", severity=i % 5 + 1,
                                    probability=(i * 17) % 100, description=f"Riski {i}")

@@ -49,7 +49,8 @@ def test_permission_matrix_on_project_a_reports(client, cast, reports, role):
     if role != "anonymous":
         client.force_login(users(cast)[role])
     edit = reverse("reports:edit", args=[cast.subproject.pk, "2022-05"])
-    got = {"view": client.get(edit).status_code, "save": client.post(edit, FORM).status_code}
+    got = {"view": client.get(edit).status_code,
+           "save": client.post(edit, {**FORM, "version": own.version}).status_code}
     MonthlyReport.objects.filter(pk=own.pk).update(state="submitted")
     got["approve"] = client.post(reverse("reports:approve", args=[own.pk])).status_code
     got["review"] = client.get(reverse("reports:review", args=[cast.project.pk])).status_code

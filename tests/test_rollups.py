@@ -56,6 +56,10 @@ def test_metric_aggregates_follow_the_rule_of_each_kind(cast):
         MetricValue.objects.create(metric=share, period=period, value=10 * month)
         MetricValue.objects.create(metric=running, period=period, value=100 * month)
     MetricValue.objects.create(metric=count, period=dt.date(2021, 12, 1), category=kids, value=99)
+    for month in (dt.date(2021, 12, 1), *(dt.date(2022, m, 1) for m in (1, 3, 5))):
+        factories.MonthlyReportFactory(project=cast.project, subproject=None, period=month,
+                                       state="approved")
+    factories.publish_approved_values()
     rollup = rollup_compute(project=cast.project, month=MAY)
     got = {a.metric.code: (a.method, a.month_value, a.year_to_date)
            for a in MetricAggregate.objects.filter(rollup=rollup).select_related("metric")}
