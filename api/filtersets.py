@@ -13,7 +13,7 @@ from api.filters import (
     period_filters,
     updated_since_filter,
 )
-from indicators.models import Metric, MetricValue
+from indicators.models import Metric, MetricValue, ValueWithdrawal
 from projects.models import Organisation, Project, Region
 from reports.models import (
     EvaluationRound,
@@ -167,6 +167,14 @@ class MetricValueFilterSet(ProjectRowsFilterSet):
 
     class Meta:
         model = MetricValue
+        fields = []
+
+
+class ValueWithdrawalFilterSet(ProjectRowsFilterSet):
+    project_path = "metric__project"
+
+    class Meta:
+        model = ValueWithdrawal
         fields = []
 
 

@@ -4,7 +4,13 @@ that keep the number of queries of a page fixed whatever its size."""
 from django.db.models import Prefetch, QuerySet
 
 from api import access
-from indicators.models import DisaggregationCategory, Metric, MetricTarget, MetricValue
+from indicators.models import (
+    DisaggregationCategory,
+    Metric,
+    MetricTarget,
+    MetricValue,
+    ValueWithdrawal,
+)
 from projects.models import Organisation, Phase, Project, Region
 from reports.models import (
     EvaluationNarrative,
@@ -85,6 +91,13 @@ def metrics(request) -> QuerySet[Metric]:
 def metric_values(request) -> QuerySet[MetricValue]:
     """Values of the readable projects; for national readers only published ones."""
     return access.scope_values(request, MetricValue.objects.all())
+
+
+def value_withdrawals(request) -> QuerySet[ValueWithdrawal]:
+    """Withdrawals of published values in the projects the reader may read."""
+    return access.scope_by_project(
+        request, ValueWithdrawal.objects.select_related("metric__project", "category"),
+        "metric__project")
 
 
 def monthly_reports(request) -> QuerySet[MonthlyReport]:

@@ -36,6 +36,8 @@ router.register("subprojects", views.SubprojectViewSet, basename="subproject")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("metric-values", value_views.MetricValueViewSet, basename="metric-value")
+router.register("metric-value-withdrawals", value_views.ValueWithdrawalViewSet,
+                basename="metric-value-withdrawal")
 router.register("monthly-reports", views.MonthlyReportViewSet, basename="monthly-report")
 router.register("rollups", views.RollupViewSet, basename="rollup")
 router.register("budget-lines", views.BudgetLineViewSet, basename="budget-line")

@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_view,
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,13 +17,14 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from api import exports, filtersets, jsonstat, selectors
-from api.conditional import not_modified
+from api.conditional import Validators, not_modified
 from api.pagination import LargeCursorPagination
 from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer
 from api.serializers.values import (
     JsonStatDatasetSerializer,
     MetricValuePageSerializer,
     MetricValueSerializer,
+    ValueWithdrawalSerializer,
 )
 from api.viewsets import ReadOnlyApiViewSet, csv_response, stream_response
 
@@ -44,6 +46,16 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
     def get_queryset(self):
         return selectors.metric_values(self.request)
 
+    def validators(self, queryset) -> Validators:
+        """A withdrawal removes rows, so the newest row may get older: the newest withdrawal
+        the reader may see also dates the response (If-Modified-Since then answers 200)."""
+        validators = super().validators(queryset)
+        withdrawn = selectors.value_withdrawals(self.request).order_by("-updated_at").first()
+        if withdrawn is not None and (validators.last_modified is None
+                                      or withdrawn.updated_at > validators.last_modified):
+            validators.last_modified = withdrawn.updated_at
+        return validators
+
     def _jsonstat_options(self) -> tuple[str, str]:
         """`lang` and `geo`, checked whatever the format (the schema gives them as enums)."""
         params = self.request.query_params
@@ -64,7 +76,10 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         summary="List metric values",
         description=(
             "Values of the metrics the reader may see: members of a project see every value "
-            "of it, national viewers and API clients the values of approved reports. JSON "
+            "of it, national viewers and API clients the published values — exactly those of "
+            "approved reports. A value is published when its report is approved "
+            "(its updated_at is then the approval time) and withdrawn when the report is "
+            "reopened: see metric-value-withdrawals for incremental pulls. JSON "
             "comes in pages of up to 10,000 rows; `format=csv` streams every row of the "
             "selection; `format=jsonstat` gives the selection as one JSON-stat 2.0 dataset."
         ),
@@ -131,3 +146,22 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         return stream_response(request, exports.stream_json(queryset), "application/json",
                                validators)
 
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List withdrawn metric values", description=(
+        "Published values withdrawn from national readers because their report was reopened "
+        "for corrections, newest last. With updated_since, an incremental reader learns which "
+        "rows to delete since its last pull; a value published again later appears in "
+        "metric-values with a later updated_at.")),
+    retrieve=extend_schema(summary="One withdrawn metric value"),
+)
+class ValueWithdrawalViewSet(ReadOnlyApiViewSet):
+    """Published values withdrawn from national readers because their report was reopened;
+    with `updated_since`, an incremental reader learns what to delete since its last pull."""
+
+    serializer_class = ValueWithdrawalSerializer
+    filterset_class = filtersets.ValueWithdrawalFilterSet
+
+    def get_queryset(self):
+        return selectors.value_withdrawals(self.request)

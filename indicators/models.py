@@ -290,12 +290,13 @@ class ValueWithdrawal(models.Model):
         DisaggregationCategory, on_delete=models.CASCADE, null=True, blank=True,
         related_name="+", verbose_name=_("category"),
     )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), db_index=True)
+    # When the value was withdrawn (named as every row's change time, for updated_since).
+    updated_at = models.DateTimeField(_("withdrawn at"), db_index=True)
 
     class Meta:
         verbose_name = _("withdrawn value")
         verbose_name_plural = _("withdrawn values")
-        ordering = ["withdrawn_at", "id"]
+        ordering = ["updated_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.metric.code} {self.period:%Y-%m} {self.withdrawn_at:%Y-%m-%d %H:%M}"
+        return f"{self.metric.code} {self.period:%Y-%m} {self.updated_at:%Y-%m-%d %H:%M}"

@@ -221,7 +221,7 @@ def values_withdraw(values, *, at) -> int:
                                                            "category_id"))
     ValueWithdrawal.objects.bulk_create([
         ValueWithdrawal(value_id=pk, metric_id=metric_id, period=period,
-                        category_id=category_id, withdrawn_at=at)
+                        category_id=category_id, updated_at=at)
         for pk, metric_id, period, category_id in rows
     ])
     return values.filter(pk__in=[row[0] for row in rows]).update(

@@ -5,7 +5,14 @@ and the tests check that the rows match them."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as S
 
-from api.serializers.base import ID, PROJECT_CODE, PROJECT_ID, UPDATED, ReadSerializer
+from api.serializers.base import (
+    ID,
+    PROJECT_CODE,
+    PROJECT_ID,
+    UPDATED,
+    ReadSerializer,
+    UTCDateTimeField,
+)
 
 
 class MetricValueSerializer(ReadSerializer):
@@ -74,3 +81,26 @@ class JsonStatDatasetSerializer(ReadSerializer):
 
 JsonStatDatasetSerializer._declared_fields["class"] = S.ChoiceField(
     choices=["dataset"], read_only=True, help_text=_("Always dataset."))
+
+
+class ValueWithdrawalSerializer(ReadSerializer):
+    """A published value withdrawn from national readers (its report was reopened)."""
+
+    id = S.IntegerField(read_only=True, help_text=ID)
+    value_id = S.IntegerField(read_only=True, help_text=_(
+        "Id of the withdrawn metric value (the id of its row in metric-values)."))
+    metric_id = S.IntegerField(read_only=True, help_text=_("Id of the metric."))
+    metric_code = S.CharField(source="metric.code", read_only=True, help_text=_(
+        "Code of the metric, unique within its project (e.g. A.1)."))
+    project_id = S.IntegerField(source="metric.project_id", read_only=True, help_text=PROJECT_ID)
+    project_code = S.CharField(source="metric.project.code", read_only=True,
+                               help_text=PROJECT_CODE)
+    period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
+    category_code = S.SerializerMethodField(help_text=_(
+        "Category of the split, e.g. children; _T for the total."))
+    updated_at = UTCDateTimeField(help_text=_(
+        "When the value was withdrawn. A value published again later appears in metric-values "
+        "with a later updated_at."))
+
+    def get_category_code(self, withdrawal) -> str:
+        return withdrawal.category.code if withdrawal.category_id else "_T"

@@ -19,12 +19,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('value_id', models.BigIntegerField(db_index=True, verbose_name='value id')),
                 ('period', models.DateField(verbose_name='period')),
-                ('withdrawn_at', models.DateTimeField(db_index=True, verbose_name='withdrawn at')),
+                ('updated_at', models.DateTimeField(db_index=True, verbose_name='withdrawn at')),
             ],
             options={
                 'verbose_name': 'withdrawn value',
                 'verbose_name_plural': 'withdrawn values',
-                'ordering': ['withdrawn_at', 'id'],
+                'ordering': ['updated_at', 'id'],
             },
         ),
         migrations.AddField(
