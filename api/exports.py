@@ -15,9 +15,10 @@ import orjson
 from django.db import connection, models, transaction
 from django.db.models import F, Func, QuerySet
 
-from api.renderers import CSVBuffer
+from api.renderers import LINE_END, CSVBuffer
 from indicators.models import DisaggregationCategory, Metric
 from projects.months import period_code
+from projects.spreadsheets import neutralise_cell
 
 CHUNK = 5000
 
@@ -68,16 +69,20 @@ def _utc_text(moment) -> str:
 
 
 class Lookups:
-    """Codes of metrics and categories by id, read once (metrics lazily, as they appear)."""
+    """Codes of metrics and categories by id, read once (metrics lazily, as they appear).
 
-    def __init__(self):
+    `cell` (neutralise_cell for CSV) is applied to the texts: to the codes once, as they are
+    looked up, and per row only to the two free texts, so the numbers cost nothing."""
+
+    def __init__(self, *, cell=None):
+        self.cell = cell
         self.metrics: dict[int, tuple] = {}
         self.categories: dict[int | None, tuple] = {None: ("", "_T")}
         self.periods: dict[tuple, tuple[str, str]] = {}
         for pk, dis_code, code in DisaggregationCategory.objects.values_list(
             "pk", "disaggregation__code", "code"
         ):
-            self.categories[pk] = (dis_code, code)
+            self.categories[pk] = (cell(dis_code), cell(code)) if cell else (dis_code, code)
 
     def load_metrics(self, ids: Iterable[int]) -> None:
         missing = set(ids) - self.metrics.keys()
@@ -90,9 +95,9 @@ class Lookups:
             "goal__benefit_goal__code", "goal__parent__benefit_goal__code",
             "goal__parent__parent__benefit_goal__code", "frequency", "unit",
         ):
-            self.metrics[pk] = (code, project_id, project_code, region_code, wp_code or "",
-                                sub_code or "", goal_code or "", bg1 or bg2 or bg3 or "",
-                                frequency, unit)
+            metric = (code, project_id, project_code, region_code, wp_code or "",
+                      sub_code or "", goal_code or "", bg1 or bg2 or bg3 or "", frequency, unit)
+            self.metrics[pk] = tuple(map(self.cell, metric)) if self.cell else metric
 
     def period(self, month, frequency: str) -> tuple[str, str]:
         key = (month, frequency)
@@ -104,12 +109,14 @@ class Lookups:
     def rows(self, chunk: list[tuple]) -> list[tuple]:
         """Full rows (COLUMNS) of a chunk of fetched tuples."""
         self.load_metrics({row[1] for row in chunk})
-        metrics, categories, period = self.metrics, self.categories, self.period
+        metrics, categories, period, cell = self.metrics, self.categories, self.period, self.cell
         out = []
         append = out.append
         as_text = _utc_text if chunk and not isinstance(chunk[0][7], str) else None
         for pk, metric_id, month, category_id, value, text, comment, updated in chunk:
             metric = metrics[metric_id]
+            if cell is not None:
+                text, comment = cell(text), cell(comment)
             append((pk, metric_id, *metric, *period(month, metric[8]),
                     *categories[category_id], value, text, comment,
                     as_text(updated) if as_text else updated))
@@ -145,9 +152,10 @@ def stream_json(queryset: QuerySet) -> Iterator[bytes]:
 
 
 def stream_csv(queryset: QuerySet) -> Iterator[bytes]:
-    """The whole selection as CSV (UTF-8, comma-separated, a header row)."""
-    lookups, buffer = Lookups(), CSVBuffer()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """The whole selection as CSV (UTF-8, comma-separated, a header row); texts a
+    spreadsheet would run as formulas are neutralised, the value stays a number."""
+    lookups, buffer = Lookups(cell=neutralise_cell), CSVBuffer()
+    writer = csv.writer(buffer, lineterminator=LINE_END)
     writer.writerow(COLUMNS)
     yield buffer.take()
     for chunk in _chunks(value_tuples(queryset)):

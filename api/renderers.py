@@ -13,6 +13,8 @@ import orjson
 from django.utils.functional import Promise
 from rest_framework import renderers
 
+from projects.spreadsheets import neutralise_cell
+
 
 def _default(value):
     if isinstance(value, decimal.Decimal):
@@ -60,18 +62,26 @@ class PDFRenderer(renderers.BaseRenderer):
 
 
 def csv_cell(value):
-    """A JSON value as a CSV cell: lists of scalars joined with |, nested objects as JSON."""
+    """A JSON value as a CSV cell: lists of scalars joined with |, nested objects as JSON;
+    text a spreadsheet would run as a formula neutralised, numbers (Decimal money and
+    values, ints) as they are."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         if all(isinstance(item, str | int | float) for item in value):
-            return "|".join(str(item) for item in value)
+            return neutralise_cell("|".join(str(item) for item in value))
         return dumps(value).decode()
     if isinstance(value, dict):
         return dumps(value).decode()
-    return value
+    return neutralise_cell(value)
+
+
+# RFC 4180 line ends. csv.writer quotes a field holding a line break only when the break is
+# part of its line terminator: with "\n" alone a text holding a lone "\r" went out unquoted,
+# and a spreadsheet starts a new row there, whose first cell may be a formula.
+LINE_END = "\r\n"
 
 
 class CSVBuffer(io.StringIO):
@@ -85,7 +95,7 @@ class CSVBuffer(io.StringIO):
 def csv_lines(fields: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:
     """A header and the rows of each batch of serialized dicts, one bytes chunk per batch."""
     buffer = CSVBuffer()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=LINE_END)
     writer.writerow(fields)
     yield buffer.take()
     for batch in batches:

@@ -8,9 +8,14 @@ to its project, so a manager can be shown the audit of their project."""
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
+
+from projects.spreadsheets import neutralise_cell
 
 
 class ProjectAudited:
@@ -41,24 +46,43 @@ EXPORT_HEADER = ["time_utc", "user", "action", "model", "object_id", "object", "
                  "field", "old", "new"]
 
 
+_NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+@functools.cache
+def _is_number_field(model, name: str) -> bool:
+    """auditlog stores every old and new value as text: the audited model's field tells
+    whether `-5` is a number (written as it is) or a text a spreadsheet would run."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return False
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    return isinstance(field, _NUMBER_FIELDS)
+
+
 def export_rows(entries: Iterable) -> Iterator[list]:
     """One CSV row per changed field of each entry (a create or delete with no field diff
-    still gives one row)."""
+    still gives one row). Texts a spreadsheet would run as formulas are neutralised; the old
+    and new values of number fields are written as they are."""
     yield EXPORT_HEADER
     for entry in entries:
         base = [
             entry.timestamp.astimezone(dt.UTC).isoformat(timespec="seconds"),
-            entry.actor.get_username() if entry.actor else "",
+            neutralise_cell(entry.actor.get_username()) if entry.actor else "",
             entry.get_action_display(),
             entry.content_type.model,
             entry.object_pk,
-            entry.object_repr,
+            neutralise_cell(entry.object_repr),
             (entry.additional_data or {}).get("project_id", ""),
         ]
         changes = entry.changes_dict or {}
         if not changes:
             yield base + ["", "", ""]
         for field, (old, new) in changes.items():
+            if not _is_number_field(entry.content_type.model_class(), field):
+                old, new = neutralise_cell(old), neutralise_cell(new)
             yield base + [field, old, new]
 
 

@@ -30,6 +30,7 @@ from indicators.models import Metric
 from indicators.services import check_period, parse_metric_input
 from projects import permissions
 from projects.models import Project
+from projects.spreadsheets import is_formula_like
 from reports import selectors
 from reports.models import MonthlyReport, ReportEvent, StatusLight
 from reports.services import (
@@ -190,12 +191,22 @@ def _sheet(workbook: Workbook, title: str, headers: tuple, widths: tuple, *, fir
     return sheet
 
 
+def _text_cell(cell, value: str) -> None:
+    """Text as an inert string cell: openpyxl would store a text starting with "=" as a
+    formula. One that a spreadsheet would read as a formula is also marked quote-prefixed,
+    so it stays text when the user edits the cell; the value itself is unchanged, and the
+    import reads back exactly what was written."""
+    cell.value = _text(value) or None
+    cell.data_type = "s"
+    if is_formula_like(cell.value):
+        cell.quotePrefix = True
+
+
 def _write_row(sheet, number: int, values: list, editable: set[int], locked: bool) -> None:
     for index, value in enumerate(values, start=1):
         cell = sheet.cell(row=number, column=index)
         if isinstance(value, str):
-            cell.value = _text(value) or None
-            cell.data_type = "s"  # never a formula, even when the text starts with "="
+            _text_cell(cell, value)
         else:
             cell.value = value
         cell.alignment = WRAP
@@ -288,9 +299,10 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
             sheet.add_data_validation(validation)
 
     meta = workbook.create_sheet(META_SHEET)
-    for key, value in (("Hanke", project.code), ("Kuukausi", f"{month:%Y-%m}"),
-                       ("Pohjan versio", FORMAT_VERSION)):
-        meta.append([key, value])
+    for number, pair in enumerate((("Hanke", project.code), ("Kuukausi", f"{month:%Y-%m}"),
+                                   ("Pohjan versio", FORMAT_VERSION)), start=1):
+        for column, value in enumerate(pair, start=1):
+            _text_cell(meta.cell(row=number, column=column), value)
     meta.protection.sheet = True
     meta.sheet_state = "veryHidden"
 
