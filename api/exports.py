@@ -21,6 +21,7 @@ from projects.months import period_code
 from projects.spreadsheets import neutralise_cell
 
 CHUNK = 5000
+CSV_BOOLEAN = {True: "true", False: "false"}  # as api.renderers.csv_cell writes them
 
 # Columns of a metric-value row, in the order of the CSV; the JSON objects have these keys.
 METRIC_COLUMNS = (
@@ -29,10 +30,10 @@ METRIC_COLUMNS = (
 )
 COLUMNS = (
     "id", "metric_id", *METRIC_COLUMNS, "period", "period_code", "disaggregation_code",
-    "category_code", "value", "text_value", "comment", "updated_at",
+    "category_code", "value", "text_value", "comment", "updated_at", "published",
 )
 _FETCHED = ("id", "metric_id", "period", "category_id", "value_number", "text_value",
-            "comment", "updated_text")
+            "comment", "updated_text", "published")
 
 
 class _AsFetched(models.Field):
@@ -113,13 +114,14 @@ class Lookups:
         out = []
         append = out.append
         as_text = _utc_text if chunk and not isinstance(chunk[0][7], str) else None
-        for pk, metric_id, month, category_id, value, text, comment, updated in chunk:
+        for pk, metric_id, month, category_id, value, text, comment, updated, published in chunk:
             metric = metrics[metric_id]
             if cell is not None:
                 text, comment = cell(text), cell(comment)
             append((pk, metric_id, *metric, *period(month, metric[8]),
                     *categories[category_id], value, text, comment,
-                    as_text(updated) if as_text else updated))
+                    as_text(updated) if as_text else updated,
+                    published if cell is None else CSV_BOOLEAN[published]))
         return out
 
 

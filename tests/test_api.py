@@ -359,7 +359,7 @@ def test_metric_value_rows(client, data):
         "benefit_goal_code": "1", "frequency": "monthly", "unit": "kpl",
         "period": "2022-04-01", "period_code": "2022M04", "disaggregation_code": "age_group",
         "category_code": "children", "value": 4.0, "text_value": "", "comment": "",
-        "updated_at": ""}
+        "updated_at": "", "published": True}
     assert row["updated_at"].endswith("Z")
     one = get(client, url("metric-value-detail", row["id"]), data.national_token).json()
     assert one == row
@@ -534,6 +534,8 @@ def test_csv_of_metric_values_parses_and_matches_the_json(client, data):
                     assert float(line[key]) == value
                 elif key in ("id", "metric_id", "project_id"):
                     assert int(line[key]) == value
+                elif key == "published":
+                    assert line[key] == str(value).lower()
                 else:
                     assert line[key] == ("" if value is None else value), key
 

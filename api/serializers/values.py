@@ -45,6 +45,9 @@ class MetricValueSerializer(ReadSerializer):
     text_value = S.CharField(read_only=True, help_text=_("Text of a free-text metric."))
     comment = S.CharField(read_only=True, help_text=_("The coordinator's comment."))
     updated_at = S.DateTimeField(read_only=True, help_text=UPDATED)
+    published = S.BooleanField(read_only=True, help_text=_(
+        "True when the value's report is approved. National readers get published values "
+        "only; a project's members also see provisional ones (false)."))
 
 
 class MetricValuePageSerializer(ReadSerializer):
