@@ -61,8 +61,8 @@ def default_month(project_ids) -> dt.date:
     """The latest month with an approved report in the projects (ids or a queryset of ids;
     not in the future), else last month: what a steering group meeting looks at."""
     this_month = month_start(timezone.localdate())
-    latest = MonthlyReport.objects.filter(
-        subproject__project_id__in=project_ids, state=APPROVED, period__lte=this_month
+    latest = MonthlyReport.objects.filter(  # the (project, period, state) index
+        project_id__in=project_ids, state=APPROVED, period__lte=this_month
     ).aggregate(latest=Max("period"))["latest"]
     return latest or add_months(this_month, -1)
 
@@ -348,9 +348,9 @@ def national_overview(user, *, month: dt.date, region: str = "", goal: str = "",
     goal_project: dict = defaultdict(lambda: defaultdict(dict))
     project_counts: dict[int, dict] = defaultdict(dict)
     for project_id, wp_id, light, n in (
-        MonthlyReport.objects.filter(subproject__project_id__in=ids, period=month, state=APPROVED)
-        .exclude(light="").order_by()
-        .values_list("subproject__project_id", "subproject__work_package_id", "light")
+        MonthlyReport.objects.filter(project_id__in=ids, period=month, state=APPROVED)
+        .exclude(light="").order_by()  # the project's own report has no light
+        .values_list("project_id", "subproject__work_package_id", "light")
         .annotate(n=Count("id"))
     ):
         goal_ids = wp_goals.get(wp_id) or [None]

@@ -121,9 +121,9 @@ def status_counts(project_ids, month: dt.date) -> dict[int, dict[str, int]]:
     """Per project, how many reports of the month have each status light."""
     counts: dict[int, dict[str, int]] = {pid: {} for pid in project_ids}
     rows = (
-        MonthlyReport.objects.filter(subproject__project_id__in=list(project_ids), period=month)
+        MonthlyReport.objects.filter(project_id__in=list(project_ids), period=month)
         .exclude(light="")
-        .values_list("subproject__project_id", "light")
+        .values_list("project_id", "light")
         .annotate(n=Count("id"))
     )
     for pid, light, n in rows:
@@ -134,7 +134,8 @@ def status_counts(project_ids, month: dt.date) -> dict[int, dict[str, int]]:
 def review_queue(project: Project) -> QuerySet[MonthlyReport]:
     """Submitted reports waiting for the manager, oldest first."""
     return (
-        MonthlyReport.objects.filter(subproject__project=project, state=MonthlyReport.State.SUBMITTED)
+        MonthlyReport.objects.filter(project=project, subproject__isnull=False,
+                                     state=MonthlyReport.State.SUBMITTED)
         .select_related("subproject", "subproject__work_package")
         .order_by("submitted_at")
     )
