@@ -31,7 +31,8 @@ class Validators:
         response["ETag"] = self.etag
         if self.last_modified is not None:
             response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        response["Cache-Control"] = "private, no-cache"
+        # Stored by no cache (a reader's data); the client revalidates its own copy.
+        response["Cache-Control"] = "private, no-store"
         response["Vary"] = "Accept, Accept-Language, Authorization, Cookie"
 
 

@@ -7,6 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# The months the portal accepts anywhere (URLs, forms, imports). Outside them a month is
+# refused: nothing is reported for 1900, and a month near year 9999 would make the month
+# after it (dashboards, deadlines) impossible to compute.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -14,10 +18,14 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def parse_month(text: str) -> dt.date:
-    """'2022-05' -> date(2022, 5, 1); ValueError with a Finnish-friendly message otherwise."""
+    """'2022-05' -> date(2022, 5, 1); ValueError with a message for the user otherwise,
+    also for a month outside FIRST_YEAR–LAST_YEAR."""
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(_("Give the month as YYYY-MM, e.g. 2022-05."))
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise ValueError(_("Give a month between %(first)s and %(last)s.") % {
+            "first": f"{FIRST_YEAR}-01", "last": f"{LAST_YEAR}-12"})
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 

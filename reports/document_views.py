@@ -51,19 +51,30 @@ def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
         raise PermissionDenied  # documents are asked for by the project's own people
     form = DocumentRequestForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        document = documents.document_request(
-            project=project, kind=form.cleaned_data["kind"], user=request.user,
-            month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
-        )
+        try:
+            document = documents.document_request(
+                project=project, kind=form.cleaned_data["kind"], user=request.user,
+                month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
+            )
+        except documents.DocumentLimitReached as limit:
+            messages.error(request, str(limit))
+            response = _page(request, project, form, status=429)
+            response["Retry-After"] = str(limit.retry_after_seconds)
+            return response
         if document.status == GeneratedDocument.Status.FAILED:  # the job queue is down
             messages.error(request, document.error)
         else:
             messages.success(request, _("The document was queued. It appears below when ready."))
         return redirect(request.path)
+    return _page(request, project, form if may_request else None,
+                 status=422 if form.errors else 200)
+
+
+def _page(request, project, form, status: int) -> HttpResponse:
     return render(request, "reports/documents.html", {
-        "project": project, "form": form if may_request else None,
+        "project": project, "form": form,
         "documents": selectors.project_documents(request.user, project),
-    }, status=422 if form.errors else 200)
+    }, status=status)
 
 
 @login_required

@@ -14,11 +14,12 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -48,11 +49,31 @@ def collect(document: GeneratedDocument) -> dict:
     return _module(document.kind).collect(**kwargs)
 
 
+REQUEST_WINDOW = dt.timedelta(hours=1)
+
+
+class DocumentLimitReached(Exception):
+    """The user has asked for DOCUMENT_REQUESTS_PER_HOUR documents within the past hour."""
+
+    def __init__(self, *, limit: int, retry_at: dt.datetime) -> None:
+        self.retry_at = retry_at
+        super().__init__(_(
+            "You have asked for %(limit)d documents within an hour, the most allowed. You can "
+            "ask for the next one at %(time)s."
+        ) % {"limit": limit, "time": formats.time_format(timezone.localtime(retry_at))})
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return max(1, int((self.retry_at - timezone.now()).total_seconds()) + 1)
+
+
 def document_request(*, project: Project, kind: str, user, month: dt.date | None = None,
                      phase: Phase | None = None) -> GeneratedDocument:
     """Queue a document; the worker is asked only after the row is committed. If the queue
     cannot be reached, the row comes back failed with a message saying so (never lost
-    silently): the caller shows it instead of "queued"."""
+    silently): the caller shows it instead of "queued". A user who has asked for
+    DOCUMENT_REQUESTS_PER_HOUR documents within the past hour is refused with
+    DocumentLimitReached (every render costs a worker's time), and no row is made."""
     document = _document_create(project=project, kind=kind, user=user, month=month,
                                 phase=phase)
     if not transaction.get_connection().in_atomic_block:  # committed and sent (or refused)
@@ -66,11 +87,25 @@ def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
 
     if not permissions.can_request_document(user, project):
         raise PermissionDenied(_("Documents are asked for by the project's own people."))
+    _check_request_limit(user)
     document = GeneratedDocument.objects.create(
         project=project, kind=kind, month=month, phase=phase, requested_by=user
     )
     transaction.on_commit(lambda: _enqueue(document.pk, tasks))
     return document
+
+
+def _check_request_limit(user) -> None:
+    """Counted from the user's own document rows, whatever became of them. The user's row
+    is locked first, so two requests sent at once cannot both take the last place."""
+    limit = settings.DOCUMENT_REQUESTS_PER_HOUR
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    since = timezone.now() - REQUEST_WINDOW
+    recent = list(GeneratedDocument.objects.filter(requested_by=user, requested_at__gte=since)
+                  .order_by("-requested_at").values_list("requested_at", flat=True)[:limit])
+    if len(recent) >= limit:
+        oldest = recent[-1] if recent else timezone.now()
+        raise DocumentLimitReached(limit=limit, retry_at=oldest + REQUEST_WINDOW)
 
 
 def _enqueue(document_id: int, tasks) -> None:

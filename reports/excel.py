@@ -13,7 +13,9 @@ its old copy, and rows of other people's subprojects can stay in the file untouc
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -46,6 +48,14 @@ from workpackages.models import Subproject
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000  # data rows per sheet
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks huge
+# A 155 KB file can hold a million cells, and openpyxl spends some 4 µs on each just to open
+# the workbook (more to read it). So the cells of the whole file are counted on the raw XML
+# before openpyxl sees it, a sheet's declared dimensions are checked before any of its cells
+# is read, and reading stops at the first row beyond them. The template has 12 columns and
+# at most MAX_ROWS data rows per sheet, so a filled one stays far below these.
+MAX_WORKBOOK_CELLS = 100_000
+MAX_SHEET_ROWS = 5000
+MAX_SHEET_COLUMNS = 100
 MAX_ERRORS = 200
 FORMAT_VERSION = "1"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -368,9 +378,46 @@ def _open_workbook(data: bytes):
         return _file_error(_("The workbook is too large to import. Upload only the "
                              "filled-in template."))
     try:
+        too_many = _cell_count(data, members, stop_after=MAX_WORKBOOK_CELLS) > MAX_WORKBOOK_CELLS
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
+        return _file_error(_damaged_message())
+    if too_many:
+        return _file_error(_(
+            "The workbook has more than %(max)d cells. Delete the extra rows, columns and "
+            "sheets, or copy your entries into a fresh template."
+        ) % {"max": MAX_WORKBOOK_CELLS})
+    try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on damaged files; all mean the same here
         return _file_error(_damaged_message())
+
+
+# The start tag of a cell, <c …> or <x:c …>: what costs the parser its time.
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+
+
+def _cell_count(data: bytes, members, *, stop_after: int) -> int:
+    """Cells in the workbook's XML parts, counted on the raw bytes (far faster than parsing
+    them) and only until stop_after is passed."""
+    count = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if not member.filename.endswith(".xml"):
+                continue
+            with archive.open(member) as source:
+                carry = b""
+                while chunk := source.read(1 << 20):
+                    text = carry + chunk
+                    # A tag cut at the chunk's end is counted with the next chunk.
+                    cut = text.rfind(b"<")
+                    if cut < 0 or len(text) - cut >= 64:
+                        cut = len(text)
+                    count += len(_CELL_TAG.findall(text, 0, cut))
+                    carry = text[cut:]
+                    if count > stop_after:
+                        return count
+                count += len(_CELL_TAG.findall(carry))
+    return count
 
 
 def _damaged_message() -> str:
@@ -379,15 +426,27 @@ def _damaged_message() -> str:
 
 
 def _read_rows(workbook, name: str, width: int, limit: int, errors: _Errors):
-    """Rows of a sheet as (row number, cells) padded to the width; None if it is missing or
-    too long (then the error is recorded)."""
+    """Rows of a sheet as (row number, cells) padded to the width; None if it is missing,
+    too long or too large (then the error is recorded). Never reads beyond MAX_SHEET_ROWS
+    rows and MAX_SHEET_COLUMNS columns."""
     if name not in workbook.sheetnames:
         errors.add(name, None, "", _("The sheet “%(sheet)s” is missing. Use the template "
                                      "downloaded from the portal.") % {"sheet": name})
         return None
+    sheet = workbook[name]
+    if (sheet.max_row or 0) > MAX_SHEET_ROWS or (sheet.max_column or 0) > MAX_SHEET_COLUMNS:
+        errors.add(name, None, "", _sheet_too_large_message(name))
+        return None
     rows, filled = [], 0
     try:
-        for number, values in enumerate(workbook[name].iter_rows(values_only=True), start=1):
+        # Up to the declared last row, or one past the limit when the sheet declares none.
+        for number, values in enumerate(
+            sheet.iter_rows(max_row=sheet.max_row or MAX_SHEET_ROWS + 1, values_only=True),
+            start=1,
+        ):
+            if number > MAX_SHEET_ROWS or len(values) > MAX_SHEET_COLUMNS:
+                errors.add(name, None, "", _sheet_too_large_message(name))
+                return None
             cells = tuple(values[:width]) + (None,) * (width - len(values))
             if all(_norm(cell) == "" for cell in cells):
                 if number > limit * 10:  # a sheet of formatted empty rows: stop reading
@@ -405,6 +464,13 @@ def _read_rows(workbook, name: str, width: int, limit: int, errors: _Errors):
         errors.add(name, None, "", _damaged_message())
         return None
     return rows
+
+
+def _sheet_too_large_message(name: str) -> str:
+    return _("The sheet “%(sheet)s” is larger than the template allows (at most %(rows)d rows "
+             "and %(columns)d columns). Delete the extra rows and columns, or copy your "
+             "entries into a fresh template.") % {
+        "sheet": name, "rows": MAX_SHEET_ROWS, "columns": MAX_SHEET_COLUMNS}
 
 
 def _check_headers(name: str, rows, headers: tuple, errors: _Errors) -> None:

@@ -1,5 +1,7 @@
 """Pages of the monthly reporting: my reports, the report form, the manager's review."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -162,6 +165,16 @@ def report_url(report) -> str:
     return reverse("reports:edit", args=[report.subproject_id, month])
 
 
+def _next_or(request, default: str) -> str:
+    """The `next` URL the form asked to return to, if it is on this site; else default."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _manager_action(request, report_id: int, action):
     report = selectors.get_visible_report(request.user, report_id)
     url = report_url(report)
@@ -171,7 +184,7 @@ def _manager_action(request, report_id: int, action):
         action(report)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or url)
+    return redirect(_next_or(request, url))
 
 
 @login_required
@@ -208,6 +221,16 @@ def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
     return _manager_action(request, report_id, act)
 
 
+_REPORT_ID = re.compile(r"[0-9]{1,18}")  # a database id: digits that fit a bigint
+
+
+def _report_ids(values: list[str]) -> list[int] | None:
+    """The chosen report ids, or None if any of them is not an id at all."""
+    if not all(_REPORT_ID.fullmatch(value) for value in values):
+        return None
+    return [int(value) for value in values]
+
+
 @login_required
 def review(request: HttpRequest, project_id: int) -> HttpResponse:
     """The manager's queue: submitted reports, bulk approval, completeness of the month."""
@@ -219,9 +242,12 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         period = selectors.current_period(project)
         month = period.month if period else month_start(timezone.localdate())
     if request.method == "POST":
-        ids = request.POST.getlist("report")
-        reports = list(selectors.review_queue(project).filter(pk__in=ids))
-        if not reports:
+        ids = _report_ids(request.POST.getlist("report"))
+        reports = [] if ids is None else list(selectors.review_queue(project).filter(pk__in=ids))
+        if ids is None:
+            messages.error(request, _("The chosen reports were not recognised. Nothing was "
+                                      "approved; choose the reports again."))
+        elif not reports:
             messages.error(request, _("Choose at least one report to approve."))
         else:
             count = services.monthly_report_approve_many(reports=reports, user=request.user)

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sote_portal.security.SessionLimitsMiddleware",
+    "sote_portal.middleware.NoStoreForAuthenticatedMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -113,6 +114,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
         "indicators.Metric", "indicators.MetricTarget", "indicators.MetricValue",
         "reports.MonthlyReport", "reports.EvaluationRound", "reports.EvaluationNarrative",
     ]
+] + [
+    # API clients: who created, rescoped, re-keyed or revoked a token. Never the token: only
+    # its hash is stored, and that stays out of the audit too (the prefix shows a new token).
+    {"model": "api.ApiClient", "m2m_fields": ["regions", "projects"],
+     "exclude_fields": [*_AUDIT_IGNORED, "token_hash", "last_used_at"]},
 ]
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
@@ -209,6 +215,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A document job queued or running this long without progress was lost: send it again.
 STALLED_JOB_SECONDS = env.int("STALLED_JOB_SECONDS", default=900)
+# PDF documents one user may ask for within an hour (each costs a worker seconds of CPU).
+DOCUMENT_REQUESTS_PER_HOUR = env.int("DOCUMENT_REQUESTS_PER_HOUR", default=20)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
