@@ -567,7 +567,6 @@ class _Validator:
         self._may_edit: dict[int, bool] = {}
         self._metric_rows: dict[int, dict] = {}
         self._seen: dict[tuple, int] = {}
-        self._values: dict[tuple, tuple] = {}
 
     def error(self, sheet, row, column, message) -> None:
         self.errors.add(sheet, row, column, message)
@@ -720,18 +719,6 @@ class _Validator:
             self.error(sheet, number, "G", message)
         if parsed is None:
             return
-        # A metric of a goal is reported by each subproject serving it: one stored value.
-        key = (row.metric.pk, row.category.pk if row.category else None)
-        entry = (parsed.value, parsed.text, comment)
-        if key in self._values:
-            other_row, other_entry = self._values[key]
-            if other_entry != entry:
-                self.error(sheet, number, "G", _(
-                    "This is the same value as on row %(row)d (the metric is shared by several "
-                    "subprojects), but the entries differ. Enter the same on both rows."
-                ) % {"row": other_row})
-            return
-        self._values[key] = (number, entry)
         self.change(sheet, number, sub).values.append(
             ValueInput(row.metric, row.category, parsed, comment))
 
