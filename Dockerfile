@@ -5,6 +5,6 @@ WORKDIR /app
 COPY pyproject.toml package.json package-lock.json ./
 COPY . .
 RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund && \
-    DEBUG=1 python manage.py compilemessages --ignore=node_modules
+    django-admin compilemessages --ignore=node_modules
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000

@@ -10,7 +10,7 @@ test:
 	scripts/test
 
 migrations-check: install
-	.venv/bin/python manage.py makemigrations --check --dry-run
+	TESTING=1 .venv/bin/python manage.py makemigrations --check --dry-run
 
 lint: install
 	.venv/bin/ruff check .

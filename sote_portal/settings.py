@@ -2,24 +2,56 @@
 environment; the defaults are for a developer's machine (SQLite, Celery in-process)."""
 
 import datetime as dt
+import os
+import secrets
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A gitignored .env file beside manage.py may hold any of these variables; the environment
+# wins over it. ENV_FILE names another file (the tests use a temporary one).
+ENV_FILE = Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
+environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False)
 
-if DEBUG or TESTING:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. A deployment sets SECRET_KEY (a long random string, in the "
+    "environment or in .env); a developer's machine sets DEBUG=1 (make run does), which keeps "
+    "a key of its own for this checkout in .env."
+)
+
+
+def _development_secret_key(env_file: Path) -> str:
+    """This checkout's development key: generated into the .env file the first time DEBUG=1
+    needs it, then read back from there. Kept under its own name, so a checkout run without
+    DEBUG never picks it up as a deployment's key."""
+    name = "DEVELOPMENT_SECRET_KEY"
+    if not os.environ.get(name):
+        text = env_file.read_text() if env_file.is_file() else ""
+        line = f"{name}={secrets.token_urlsafe(50)}\n"
+        with open(os.open(env_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as f:
+            f.write(line if not text or text.endswith("\n") else "\n" + line)
+        # Read back: if two processes started at once, both take the first key written.
+        environ.Env.read_env(env_file, overwrite=False)
+    return os.environ[name]
+
+
+if os.environ.get("SECRET_KEY"):
+    SECRET_KEY = os.environ["SECRET_KEY"]
+elif TESTING:
+    SECRET_KEY = "testing-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+elif DEBUG:
+    SECRET_KEY = _development_secret_key(ENV_FILE)
 else:
-    SECRET_KEY = env.str("SECRET_KEY")  # required outside development: fails loudly when unset
+    raise ImproperlyConfigured(MISSING_SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
