@@ -7,7 +7,7 @@ same database transaction as the effect itself:
 
 - render_document: the GeneratedDocument row (select_for_update + status check); the file
   name is fixed by the row, and the steering group's e-mail is sent inside the transaction
-  that marks the document done (reports/documents.py).
+  that marks the document done (reports/document_rendering.py).
 - send_reporting_reminders: a Reminder row per (period, recipient, kind, day), inserted in
   the transaction that sends the e-mail (reports/periods.py).
 - compute_rollup and friends: recomputation from the data; the roll-up row is locked and
@@ -30,11 +30,10 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
-from django.db.models import Exists, OuterRef
 
 from projects.models import Project
-from reports import documents, periods, rollups
-from reports.models import MonthlyReport, ProjectRollup
+from reports import document_rendering, periods, rollups
+from reports.rollup_selectors import stale_rollups
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +70,6 @@ def compute_national_rollup(month: str) -> int:
     return rollups.national_rollup(month=dt.date.fromisoformat(month))
 
 
-def stale_rollups() -> list[tuple[int, dt.date]]:
-    """(project id, month) of the roll-ups older than a report of their month, and of the
-    months with approved reports but no roll-up yet."""
-    changed_since = MonthlyReport.objects.filter(
-        project=OuterRef("project"), period=OuterRef("month"),
-        updated_at__gt=OuterRef("computed_at"),
-    )
-    stale = set(ProjectRollup.objects.filter(Exists(changed_since))
-                .values_list("project_id", "month"))
-    has_rollup = ProjectRollup.objects.filter(project=OuterRef("project"),
-                                              month=OuterRef("period"))
-    stale |= set(
-        MonthlyReport.objects.filter(state=MonthlyReport.State.APPROVED)
-        .exclude(Exists(has_rollup)).values_list("project_id", "period").distinct()
-    )
-    return sorted(stale)
-
-
 @shared_task(**RETRY)
 def recompute_stale_rollups() -> int:
     """The safety net of compute_rollup (run by beat every hour): recompute every roll-up
@@ -117,18 +98,19 @@ def requeue_stalled_documents(older_than_seconds: int | None = None) -> int:
     """The safety net of render_document (run by beat every five minutes): documents queued
     or running without progress for STALLED_JOB_SECONDS have their job sent again."""
     seconds = older_than_seconds or getattr(settings, "STALLED_JOB_SECONDS", 900)
-    return documents.documents_requeue_stalled(older_than=dt.timedelta(seconds=seconds))
+    return document_rendering.documents_requeue_stalled(
+        older_than=dt.timedelta(seconds=seconds), send=render_document.delay)
 
 
 @shared_task(bind=True, ignore_result=True, **RETRY)
 def render_document(self, document_id: int) -> int:
     """Produce a PDF; on the last failed try, record the error and tell the requester."""
     try:
-        return documents.document_render(document_id=document_id).pk
+        return document_rendering.document_render(document_id=document_id).pk
     except TRANSIENT as error:
         if self.request.retries >= self.max_retries:  # giving up after the backoff
-            documents.document_failed(document_id=document_id, error=repr(error))
+            document_rendering.document_failed(document_id=document_id, error=repr(error))
         raise  # transient: retried with backoff by autoretry_for
     except Exception as error:
-        documents.document_failed(document_id=document_id, error=repr(error))
+        document_rendering.document_failed(document_id=document_id, error=repr(error))
         raise

@@ -338,14 +338,14 @@ def test_a_failure_while_saving_rolls_back_everything(client, cast, metrics, mon
     workbook = download(client, cast)
     fill_own_row(workbook)
     workbook["Raportit"]["F3"] = "Sisarosahankkeen teksti"
-    save = excel.monthly_report_save
+    save = excel.importer.monthly_report_save
 
     def save_then_conflict(**kwargs):
         if kwargs["subproject"] == cast.sibling:  # someone saved 1.2 in the meantime
             raise ReportConflict(MonthlyReport(), {}, "Kollega")
         return save(**kwargs)
 
-    monkeypatch.setattr(excel, "monthly_report_save", save_then_conflict)
+    monkeypatch.setattr(excel.importer, "monthly_report_save", save_then_conflict)
     result = excel.import_workbook(project=cast.project, month=cast.month, user=cast.coordinator,
                                    file=as_upload(workbook))
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("Raportit", 3, "A")]
@@ -380,7 +380,7 @@ def test_an_oversize_file_is_refused(client, cast):
 
 
 def test_too_many_rows_are_refused(client, cast, metrics, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+    monkeypatch.setattr(excel.importer, "MAX_ROWS", 3)
     workbook = download(client, cast)
     result = excel.import_workbook(project=cast.project, month=cast.month, user=cast.coordinator,
                                    file=as_upload(workbook))
@@ -404,7 +404,7 @@ def test_a_damaged_or_inflated_workbook_is_refused_clearly(client, cast, metrics
     assert response.status_code == 422
     assert "Tiedostoa ei voitu lukea Excel-työkirjana" in response.content.decode()
 
-    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(excel.reader, "MAX_UNPACKED_BYTES", 10_000)
     result = excel.import_workbook(project=cast.project, month=cast.month, user=cast.coordinator,
                                    file=SimpleUploadedFile("iso.xlsx", original))
     assert "liian suuri" in result.errors[0].message

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from projects.models import Phase
-from reports import documents
+from reports import document_rendering
 from reports.models import EvaluationNarrative, EvaluationRound
 from reports.pdf import evaluation, final, monthly
 from reports.pdf.render import SafeURLFetcher, render_pdf
@@ -51,7 +51,7 @@ def test_monthly_report_has_the_status_table_timeline_and_page_numbers(cast):
         assert expected in flat_text, expected
     assert 2 <= pages <= 10
     assert monthly.collect(project=cast.project, month=cast.month) == data  # stable checksum
-    assert documents.data_checksum(data) == documents.data_checksum(
+    assert document_rendering.data_checksum(data) == document_rendering.data_checksum(
         monthly.collect(project=cast.project, month=cast.month))
 
 

@@ -1,0 +1,63 @@
+"""The file format of the monthly reporting workbook, shared by the template writer and the
+importer: its sheets and columns, the Finnish names in its cells, and the normalised cell text
+and row digest by which the import tells a row the user changed from one left as written."""
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from reports.models import StatusLight
+
+FORMAT_VERSION = "1"
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The file format is Finnish whatever the user's language: headers and names are its keys.
+REPORTS_SHEET, METRICS_SHEET, META_SHEET = "Raportit", "Mittarit", "Tiedot"
+REPORT_HEADERS = (
+    "Koodi", "Osahanke", "Tila", "Tilannevalo", "Edistyminen %",
+    "Tilanne / keskeiset aikaansaannokset", "Eteneminen / tulevat toimenpiteet", "Ongelmat",
+    "Tarvittava tuki", "Perustelu valolle", "Versio", "Tarkiste",
+)
+METRIC_HEADERS = (
+    "Osahanke", "Mittarin koodi", "Mittari", "Luokka", "Laji", "Yksikkö", "Arvo", "Kommentti",
+    "Edellinen kuukausi", "Tila", "Versio", "Tarkiste",
+)
+# Report fields in the order of the columns D–J of the Raportit sheet.
+REPORT_FIELDS = (
+    "light", "progress", "situation", "next_steps", "problems", "help_needed", "light_reason",
+)
+LIGHT_NAMES = {
+    StatusLight.GREEN: "vihreä", StatusLight.YELLOW: "keltainen", StatusLight.RED: "punainen",
+    StatusLight.GREY: "harmaa", StatusLight.BLUE: "sininen",
+}
+YES_NO_NAMES = ("kyllä", "ei")
+PHASE_NAMES = ("suunnittelu", "testaus", "käyttöönotto", "vakiintunut")  # 1–4
+
+
+def clean_text(value: str) -> str:
+    """Text as a cell can hold it (control characters are illegal in .xlsx)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def normalise(value) -> str:
+    """A cell's value as text, the same whether the template wrote it or Excel saved it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        if not number.is_finite():
+            return str(value)
+        return "0" if number.is_zero() else f"{number.normalize():f}"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return clean_text(str(value)).strip()
+
+
+def row_digest(*parts) -> str:
+    joined = "\x1f".join(normalise(part) for part in parts)
+    return hashlib.sha256(joined.encode()).hexdigest()[:20]
+

@@ -1,0 +1,348 @@
+"""The import of a filled-in template.
+
+It validates every changed cell first and imports only when the whole file is valid; then it
+saves each subproject through `services.monthly_report_save` in one transaction, so the
+reporting rules (who may edit, locked reports, conflicts, history) stay in one place. A row
+the user did not change (its digest matches) is skipped."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from indicators.services import check_period, parse_metric_input
+from projects import permissions
+from projects.models import Project
+from reports import selectors
+from reports.excel.format import (
+    LIGHT_NAMES,
+    METRIC_HEADERS,
+    METRICS_SHEET,
+    REPORT_FIELDS,
+    REPORT_HEADERS,
+    REPORTS_SHEET,
+    normalise,
+    row_digest,
+)
+from reports.excel.reader import (
+    MAX_ROWS,
+    CellError,
+    Errors,
+    ImportResult,
+    check_headers,
+    check_meta,
+    file_error,
+    open_workbook,
+    read_bytes,
+    read_rows,
+)
+from reports.models import MonthlyReport, ReportEvent
+from reports.services import (
+    EDITABLE_STATES,
+    ReportConflict,
+    ReportInput,
+    ReportLocked,
+    ValueInput,
+    monthly_report_save,
+)
+from workpackages.models import Subproject
+
+
+def can_upload(user, project: Project) -> bool:
+    """The project's manager and the coordinators of its subprojects may upload; the rows
+    each may change are decided per subproject by the reporting rules."""
+    if permissions.can_review_reports(user, project):
+        return True
+    return bool(permissions.roles_in(user, project)) and Subproject.objects.filter(
+        project=project, responsible_people__user=user
+    ).exists()
+
+
+def _light(value) -> str:
+    text = normalise(value).lower()
+    if not text:
+        return ""
+    for light, name in LIGHT_NAMES.items():
+        if text in (name, light.value):
+            return light.value
+    raise ValidationError(_("Choose a status light: %(names)s.") % {
+        "names": ", ".join(LIGHT_NAMES.values())})
+
+
+def _progress(value) -> int | None:
+    text = normalise(value).rstrip("%").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if (number is None or not number.is_finite() or number != number.to_integral_value()
+            or not 0 <= number <= 100):
+        raise ValidationError(_("Give the progress as a whole number from 0 to 100."))
+    return int(number)
+
+
+@dataclass
+class _Change:
+    """What the upload changes in one subproject's report of the month."""
+
+    subproject: Subproject
+    version: int
+    sheet: str
+    row: int
+    fields: dict = field(default_factory=dict)
+    values: list[ValueInput] = field(default_factory=list)
+
+
+class _Validator:
+    """Checks the rows of an upload against the project's month and the uploader's rights,
+    collecting every error and the changes to save."""
+
+    def __init__(self, *, project: Project, month: dt.date, user, errors: Errors):
+        self.month, self.user, self.errors = month, user, errors
+        self.subprojects = {
+            s.code: s for s in selectors.reportable_subprojects([project.pk], month)
+            .select_related("project")
+        }
+        self.reports = {
+            r.subproject_id: r
+            for r in MonthlyReport.objects.filter(
+                subproject__in=self.subprojects.values(), period=month)
+        }
+        self.changes: dict[int, _Change] = {}
+        self.unchanged = 0
+        self._may_edit: dict[int, bool] = {}
+        self._metric_rows: dict[int, dict] = {}
+        self._seen: dict[tuple, int] = {}
+
+    def error(self, sheet, row, column, message) -> None:
+        self.errors.add(sheet, row, column, message)
+
+    def may_edit(self, sub: Subproject) -> bool:
+        if sub.pk not in self._may_edit:
+            self._may_edit[sub.pk] = permissions.can_edit_report(self.user, sub)
+        return self._may_edit[sub.pk]
+
+    def metric_rows(self, sub: Subproject) -> dict:
+        if sub.pk not in self._metric_rows:
+            self._metric_rows[sub.pk] = {
+                (row.metric.code, row.category.name.casefold() if row.category else ""): row
+                for row in selectors.metric_rows(sub, self.month)
+            }
+        return self._metric_rows[sub.pk]
+
+    def subproject(self, sheet: str, number: int, cell) -> Subproject | None:
+        code = normalise(cell)
+        if not code:
+            self.error(sheet, number, "A", _("The subproject code is missing."))
+            return None
+        sub = self.subprojects.get(code)
+        if sub is None:
+            self.error(sheet, number, "A", _(
+                "Unknown subproject code %(code)s: no subproject with this code reports in "
+                "%(month)s."
+            ) % {"code": code, "month": f"{self.month:%m/%Y}"})
+        return sub
+
+    def first_time(self, sheet: str, number: int, key: tuple, column: str) -> bool:
+        if key in self._seen:
+            self.error(sheet, number, column, _("This row repeats row %(row)d.") % {
+                "row": self._seen[key]})
+            return False
+        self._seen[key] = number
+        return True
+
+    def allowed(self, sheet: str, number: int, sub: Subproject, column: str, version) -> bool:
+        """May the uploader change this subproject's report now? Records why not."""
+        report = self.reports.get(sub.pk)
+        if not self.may_edit(sub):
+            self.error(sheet, number, "A", _(
+                "Only the coordinator of subproject %(code)s can change its report; leave "
+                "its rows as they were or remove them."
+            ) % {"code": sub.code})
+            return False
+        if report is not None and report.state not in EDITABLE_STATES:
+            self.error(sheet, number, column, str(ReportLocked(report)))
+            return False
+        current = report.version if report else 0
+        try:
+            expected = int(normalise(version))
+        except ValueError:
+            self.error(sheet, number, "K", _(
+                "The hidden columns of the template were changed. Download a new template."))
+            return False
+        if expected != current:
+            self.error(sheet, number, "A", _(
+                "The report of %(code)s was changed in the portal after this file was "
+                "downloaded. Download a new template and enter your changes in it."
+            ) % {"code": sub.code})
+            return False
+        return True
+
+    def change(self, sheet: str, number: int, sub: Subproject) -> _Change:
+        if sub.pk not in self.changes:
+            report = self.reports.get(sub.pk)
+            self.changes[sub.pk] = _Change(sub, report.version if report else 0, sheet, number)
+        return self.changes[sub.pk]
+
+    def report_row(self, number: int, cells: tuple) -> None:
+        sheet = REPORTS_SHEET
+        sub = self.subproject(sheet, number, cells[0])
+        if sub is None or not self.first_time(sheet, number, ("R", sub.pk), "A"):
+            return
+        if row_digest("R", sub.code, *cells[3:10]) == normalise(cells[11]):
+            self.unchanged += 1
+            return
+        fields, failed = {}, []
+        for index, name in enumerate(REPORT_FIELDS, start=3):
+            try:
+                if name == "light":
+                    fields[name] = _light(cells[index])
+                elif name == "progress":
+                    fields[name] = _progress(cells[index])
+                else:
+                    fields[name] = normalise(cells[index])
+            except ValidationError as error:
+                failed.extend((get_column_letter(index + 1), m) for m in error.messages)
+        report = self.reports.get(sub.pk)
+        differing = [
+            get_column_letter(index) for index, name in enumerate(REPORT_FIELDS, start=4)
+            if name in fields and fields[name] != (
+                getattr(report, name) if report else (None if name == "progress" else ""))
+        ]
+        if not failed and not differing:
+            self.unchanged += 1
+            return
+        first = failed[0][0] if failed else differing[0]
+        if not self.allowed(sheet, number, sub, first, cells[10]):
+            return
+        for column, message in failed:
+            self.error(sheet, number, column, message)
+        if not failed:
+            self.change(sheet, number, sub).fields = fields
+
+    def metric_row(self, number: int, cells: tuple) -> None:
+        sheet = METRICS_SHEET
+        sub = self.subproject(sheet, number, cells[0])
+        if sub is None:
+            return
+        code, category = normalise(cells[1]), normalise(cells[3])
+        rows = self.metric_rows(sub)
+        row = rows.get((code, category.casefold()))
+        if row is None:
+            if not code:
+                self.error(sheet, number, "B", _("The metric code is missing."))
+            elif code not in {metric_code for metric_code, _category in rows}:
+                self.error(sheet, number, "B", _(
+                    "Unknown metric code %(code)s: subproject %(subproject)s has no such metric "
+                    "due in %(month)s."
+                ) % {"code": code, "subproject": sub.code, "month": f"{self.month:%m/%Y}"})
+            else:
+                self.error(sheet, number, "D", _(
+                    "Unknown category “%(category)s” of metric %(code)s."
+                ) % {"category": category, "code": code})
+            return
+        if not self.first_time(sheet, number, ("M", sub.pk, code, category.casefold()), "B"):
+            return
+        if row_digest("M", sub.code, code, category, cells[6], cells[7]) == normalise(cells[11]):
+            self.unchanged += 1
+            return
+        comment = normalise(cells[7])
+        try:
+            parsed = parse_metric_input(row.metric, cells[6])
+        except ValidationError as error:
+            parsed, messages = None, error.messages
+        else:
+            messages = []
+            stored = row.value
+            if (stored is None and parsed.is_empty) or (stored is not None and (
+                    parsed.value, parsed.text, comment)
+                    == (stored.value, stored.text_value, stored.comment)):
+                self.unchanged += 1
+                return
+        if not self.allowed(sheet, number, sub, "G", cells[10]):
+            return
+        for message in messages:
+            self.error(sheet, number, "G", message)
+        if parsed is None:
+            return
+        self.change(sheet, number, sub).values.append(
+            ValueInput(row.metric, row.category, parsed, comment))
+
+
+def import_workbook(*, project: Project, month: dt.date, user, file) -> ImportResult:
+    """Import a filled-in template of the project's month.
+
+    Every changed cell is validated first (its type, the metric's rules, the uploader's right
+    to the subproject, locked reports, edits made in the portal since the download); any
+    error, listed by sheet, row and column, means nothing is saved. A valid file is saved
+    subproject by subproject through `monthly_report_save` in one transaction, recorded in
+    each report's history as imported."""
+    data = read_bytes(file)
+    if isinstance(data, ImportResult):
+        return data
+    workbook = open_workbook(data)
+    if isinstance(workbook, ImportResult):
+        return workbook
+    errors = Errors()
+    try:
+        check_meta(workbook, project, month, errors)
+        if errors:
+            return errors.result()
+        report_rows = read_rows(workbook, REPORTS_SHEET, len(REPORT_HEADERS), MAX_ROWS, errors)
+        metric_rows = read_rows(workbook, METRICS_SHEET, len(METRIC_HEADERS), MAX_ROWS, errors)
+    finally:
+        workbook.close()
+    if errors:
+        return errors.result()
+    check_headers(REPORTS_SHEET, report_rows, REPORT_HEADERS, errors)
+    check_headers(METRICS_SHEET, metric_rows, METRIC_HEADERS, errors)
+    if errors:
+        return errors.result()
+    try:
+        check_period(month)
+    except ValidationError as error:
+        return file_error(" ".join(error.messages))
+
+    validator = _Validator(project=project, month=month, user=user, errors=errors)
+    for number, cells in report_rows[1:]:
+        validator.report_row(number, cells)
+    for number, cells in metric_rows[1:]:
+        validator.metric_row(number, cells)
+    if errors:
+        return errors.result()
+    return _save(list(validator.changes.values()), month, user, validator.unchanged)
+
+
+class _Abort(Exception):
+    def __init__(self, error: CellError):
+        self.error = error
+
+
+def _save(changes: list[_Change], month: dt.date, user, unchanged: int) -> ImportResult:
+    result = ImportResult(unchanged=unchanged)
+    changes.sort(key=lambda change: change.subproject.code_sort)  # a fixed order of row locks
+    try:
+        with transaction.atomic():
+            for change in changes:
+                try:
+                    monthly_report_save(
+                        subproject=change.subproject, period=month, user=user,
+                        data=ReportInput(fields=change.fields, values=change.values),
+                        expected_version=change.version, action=ReportEvent.Action.IMPORTED,
+                    )
+                except (ReportLocked, ReportConflict, PermissionDenied) as error:
+                    raise _Abort(CellError(change.sheet, change.row, "A", str(error))) from None
+                except ValidationError as error:
+                    raise _Abort(CellError(change.sheet, change.row, "A",
+                                           " ".join(error.messages))) from None
+                result.reports += bool(change.fields)
+                result.values += len(change.values)
+    except _Abort as abort:  # raised inside the atomic block: everything is rolled back
+        return ImportResult(errors=[abort.error])
+    return result

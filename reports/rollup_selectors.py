@@ -1,0 +1,25 @@
+"""Reads of the stored roll-ups: which of them are out of date."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef
+
+from reports.models import MonthlyReport, ProjectRollup
+
+
+def stale_rollups() -> list[tuple[int, dt.date]]:
+    """(project id, month) of the roll-ups older than a report of their month, and of the
+    months with approved reports but no roll-up yet."""
+    changed_since = MonthlyReport.objects.filter(
+        project=OuterRef("project"), period=OuterRef("month"),
+        updated_at__gt=OuterRef("computed_at"),
+    )
+    stale = set(ProjectRollup.objects.filter(Exists(changed_since))
+                .values_list("project_id", "month"))
+    has_rollup = ProjectRollup.objects.filter(project=OuterRef("project"),
+                                              month=OuterRef("period"))
+    stale |= set(
+        MonthlyReport.objects.filter(state=MonthlyReport.State.APPROVED)
+        .exclude(Exists(has_rollup)).values_list("project_id", "period").distinct()
+    )
+    return sorted(stale)
