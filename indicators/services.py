@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import VALUE_LIMIT, DisaggregationCategory, Metric, MetricValue, ValueWithdrawal
+from projects.formatting import PHASE_NAMES_FI, decimal_comma
 from projects.months import month_start
 
 # A value that differs from the previous period's by more than this share (and by more than
@@ -20,9 +21,8 @@ SUDDEN_CHANGE_MIN_ABS = Decimal("5")
 
 YES = {"1", "kyllä", "kylla", "k", "yes", "y", "ja", "true"}
 NO = {"0", "ei", "e", "no", "n", "nej", "false"}
-PHASE_NAMES = {
-    "suunnittelu": 1, "testaus": 2, "käyttöönotto": 3, "kayttoonotto": 3, "vakiintunut": 4,
-}
+# The phase names a user may type for 1–4, also without the umlauts.
+PHASE_NAMES = {name: n for n, name in enumerate(PHASE_NAMES_FI, 1)} | {"kayttoonotto": 3}
 DEFAULT_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
     Metric.Kind.YES_NO: (Decimal(0), Decimal(1)),
     Metric.Kind.COUNT: (Decimal(0), None),
@@ -112,14 +112,10 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
     if metric.max_value is not None:
         high = metric.max_value
     if low is not None and number < low:
-        raise ValidationError(_("The value cannot be below %(low)s.") % {"low": _fmt(low)})
+        raise ValidationError(_("The value cannot be below %(low)s.") % {"low": decimal_comma(low)})
     if high is not None and number > high:
-        raise ValidationError(_("The value cannot be above %(high)s.") % {"high": _fmt(high)})
+        raise ValidationError(_("The value cannot be above %(high)s.") % {"high": decimal_comma(high)})
     return ParsedValue(number, "")
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def check_period(period: dt.date, project=None) -> None:
@@ -203,7 +199,7 @@ def _as_record(value: MetricValue | None) -> dict | None:
         return None
     number = value.value
     return {
-        "value": None if number is None else _fmt(Decimal(number)),
+        "value": None if number is None else decimal_comma(Decimal(number)),
         "text": value.text_value,
         "comment": value.comment,
     }

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Metric
 from indicators.services import COMMENT_MAX_LENGTH, parse_metric_input
+from projects.formatting import decimal_comma
 from reports.models import MonthlyReport, StatusLight
 from reports.selectors import MetricRow
 from reports.services import TEXT_FIELDS, TEXT_MAX_LENGTH, ReportInput, ValueInput
@@ -111,7 +112,7 @@ class ReportForm(forms.Form):
                                                              Metric.Kind.PHASE):
                     initial[row.field_name] = str(int(value))
                 elif value is not None:
-                    initial[row.field_name] = f"{value.normalize():f}".replace(".", ",")
+                    initial[row.field_name] = decimal_comma(value)
                 else:
                     initial[row.field_name] = row.value.text_value
                 initial[row.comment_field_name] = row.value.comment

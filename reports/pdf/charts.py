@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.utils.html import escape
 
+from projects.formatting import decimal_comma
+
 FI_MONTHS = "tammi helmi maalis huhti touko kesä heinä elo syys loka marras joulu".split()
 BAR = "#1565c0"
 GREY = "#9e9e9e"
@@ -85,8 +87,8 @@ def series_svg(*, values: list[tuple[int, float]], months: int, baseline: float 
         return bottom - (bottom - 6) * ((v - low) / span)
 
     parts = [f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#8a8a8a"/>',
-             _text(left - 3, py(high) + 3, f"{high:g}".replace(".", ","), 7, anchor="end"),
-             _text(left - 3, bottom, f"{low:g}".replace(".", ","), 7, anchor="end")]
+             _text(left - 3, py(high) + 3, decimal_comma(high), 7, anchor="end"),
+             _text(left - 3, bottom, decimal_comma(low), 7, anchor="end")]
     if baseline is not None:
         parts.append(f'<line x1="{left}" y1="{py(baseline):.1f}" x2="{width - 4}" '
                      f'y2="{py(baseline):.1f}" stroke="#8a8a8a" stroke-dasharray="3 2"/>')

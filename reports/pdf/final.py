@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from projects.formatting import decimal_comma
 from projects.models import Phase, Project
 from reports.pdf.render import render_pdf
 from workpackages.models import Subproject
@@ -24,7 +25,7 @@ def millions(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     value = (Decimal(amount) / Decimal(1_000_000)).quantize(Decimal("0.1"))
-    return f"{value.normalize():f}".replace(".", ",") + " milj. €"
+    return decimal_comma(value) + " milj. €"
 
 
 def collect(*, project: Project, phase: Phase, month=None) -> dict:
