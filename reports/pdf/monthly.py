@@ -9,39 +9,29 @@ from collections import defaultdict
 from django.db.models import Prefetch
 
 from indicators.models import Metric, MetricTarget, MetricValue
+from projects.formatting import LIGHT_NAMES_FI
 from projects.models import Project
-from projects.months import month_range
 from reports.models import MonthlyReport, ProjectRollup
 from reports.pdf.charts import series_svg, timeline_svg
 from reports.pdf.render import render_pdf
-from workpackages.models import Activity, Subproject
-
-LIGHT_WORDS = {"green": "vihreä", "yellow": "keltainen", "red": "punainen", "grey": "harmaa",
-               "blue": "sininen", "": "–"}
+from workpackages.models import Subproject
+from workpackages.timeline import timeline_months, timeline_row, with_activities
 
 
 def _num(value) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _timeline_months(project: Project, subprojects, month: dt.date) -> list[dt.date]:
-    starts = [s.start_month for s in subprojects if s.start_month]
-    ends = [s.end_month for s in subprojects if s.end_month]
-    phases = list(project.phases.all())
-    first = min(starts + [p.start_date.replace(day=1) for p in phases] + [month])
-    last = max(ends + [p.end_date.replace(day=1) for p in phases] + [month])
-    return month_range(first, last)
+def _light_word(light: str) -> str:
+    return LIGHT_NAMES_FI.get(light, light) if light else "–"
 
 
 def collect(*, project: Project, month: dt.date, phase=None) -> dict:
     """Plain data of the project's month; the report's checksum is taken over it."""
-    subprojects = list(
-        Subproject.objects.filter(project=project)
-        .select_related("work_package")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by(
-            "start_month", "order")))
+    subprojects = list(with_activities(
+        Subproject.objects.filter(project=project).select_related("work_package")
         .order_by("work_package__code_sort", "code_sort")
-    )
+    ))
     reports: dict[int, MonthlyReport] = {}
     for report in MonthlyReport.objects.filter(
         subproject__project=project, period=month,
@@ -52,7 +42,8 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
         "work_package_statuses").first()
     wp_lights = {s.work_package_id: s.light for s in rollup.work_package_statuses.all()} if (
         rollup) else {}
-    months = _timeline_months(project, subprojects, month)
+    months = timeline_months(
+        subprojects, [(p.start_date, p.end_date) for p in project.phases.all()], month)
     by_wp: dict[int, list[Subproject]] = defaultdict(list)
     for sub in subprojects:
         by_wp[sub.work_package_id].append(sub)
@@ -64,23 +55,17 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
             light = report.light if report else ("grey" if sub.starts_later else "")
             rows.append({
                 "code": sub.code, "name": sub.name, "objective": sub.objective,
-                "light": light, "light_word": LIGHT_WORDS.get(light, light),
+                "light": light, "light_word": _light_word(light),
                 "situation": report.situation if report else "",
                 "next_steps": report.next_steps if report else "",
                 "grey": sub.starts_later, "star": sub.carried_over,
                 "approved": bool(report and report.state == MonthlyReport.State.APPROVED),
             })
-            bars = [{"label": a.name, "start": a.start_month.isoformat(),
-                     "end": a.end_month.isoformat()} for a in sub.activities.all()]
-            if not bars and sub.start_month and sub.end_month:
-                bars = [{"label": "", "start": sub.start_month.isoformat(),
-                         "end": sub.end_month.isoformat()}]
-            timeline.append({"label": sub.name + (" *" if sub.carried_over else ""),
-                             "grey": sub.starts_later, "bars": bars})
+            timeline.append(timeline_row(sub, sub.name))
         light = wp_lights.get(wp.pk, "")
         work_packages.append({
             "code": wp.code, "name": wp.name, "description": wp.description,
-            "light": light, "light_word": LIGHT_WORDS.get(light, light),
+            "light": light, "light_word": _light_word(light),
             "rows": rows, "timeline": timeline,
         })
     return {
