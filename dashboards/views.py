@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboards import selectors
+from dashboards import national_selectors, selectors
 from projects import permissions
 from projects.months import add_months, parse_month
 from reports import selectors as report_selectors
@@ -52,8 +52,8 @@ def national(request: HttpRequest) -> HttpResponse:
     month = _month(request, permissions.visible_projects(request.user).values("pk"))
     region, goal = request.GET.get("region", ""), request.GET.get("goal", "")
     metric = request.GET.get("metric", "")
-    overview = selectors.national_overview(request.user, month=month, region=region, goal=goal,
-                                           metric=metric)
+    overview = national_selectors.national_overview(request.user, month=month, region=region,
+                                                    goal=goal, metric=metric)
     return render(request, "dashboards/national.html", {
         "overview": overview, "month": month, "region": region, "goal": goal, "metric": metric,
         "child_query": urlencode({"month": f"{month:%Y-%m}"}),

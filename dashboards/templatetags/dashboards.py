@@ -1,43 +1,32 @@
 """Chart and number components of the dashboards: one tag per chart, so every page (and,
 once the chart functions move next to the PDF ones, every document) draws it the same way.
 
-The tags only translate labels and shape the selectors' data for the pure SVG functions of
-reports/pdf/charts.py (timeline, metric series) and dashboards/charts.py (the rest)."""
+The tags only format: they translate labels, write numbers and names (projects.formatting)
+and hand the rows the selectors shaped to the pure SVG functions of reports/pdf/charts.py
+(timeline, metric series) and dashboards/charts.py (the rest)."""
 
 import datetime as dt
 import html
 
 from django import template
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from dashboards import charts, progress
 from dashboards.selectors import LIGHT_ORDER, PROBABILITY_BANDS
 from indicators.models import Metric
-from projects.months import month_range
+from projects import formatting
 from reports.pdf.charts import series_svg, timeline_svg
 
 register = template.Library()
 
 
-def light_names() -> dict[str, str]:
-    return {
-        "green": pgettext("status light", "green"),
-        "yellow": pgettext("status light", "yellow"),
-        "red": pgettext("status light", "red"),
-        "blue": pgettext("status light", "blue"),
-        "grey": pgettext("status light", "grey"),
-        "": pgettext("status light", "no report"),
-    }
-
-
 @register.filter
 def light_name(light: str) -> str:
     """'green' -> 'vihreä': the short name used in tables and chart labels."""
-    return light_names().get(light or "", light)
+    return formatting.light_name(light)
 
 
 @register.simple_tag
@@ -114,14 +103,7 @@ def metric_value(value, metric: Metric) -> str:
 @register.filter
 def goal_name(goal) -> str:
     """A national benefit goal's name in the user's language."""
-    if goal is None:
-        return _("Not mapped to a national goal")
-    language = translation.get_language() or "fi"
-    if language.startswith("sv") and goal.name_sv:
-        return goal.name_sv
-    if language.startswith("en") and goal.name_en:
-        return goal.name_en
-    return goal.name
+    return formatting.benefit_goal_name(goal)
 
 
 VERDICTS = {
@@ -156,7 +138,7 @@ def month_label(month: dt.date) -> str:
 
 
 def _light_summary(counts: dict) -> str:
-    names = light_names()
+    names = formatting.light_names()
     parts = [f"{names[light]} {counts.get(light, 0)}" for light in LIGHT_ORDER
              if counts.get(light)]
     return ", ".join(parts) or _("no approved reports")
@@ -170,10 +152,9 @@ def light_summary(counts: dict) -> str:
 
 @register.simple_tag
 def status_bars_chart(rows, title: str, width: int = 640, label_width: int = 210):
-    """rows: [(label, counts)] -> stacked bars of the lights."""
+    """rows: [{"label", "counts"}] -> stacked bars of the lights."""
     return mark_safe(charts.status_bars_svg(
-        rows=[{"label": str(label), "counts": counts or {}} for label, counts in rows],
-        order=LIGHT_ORDER, width=width, label_width=label_width, title=title,
+        rows=rows, order=LIGHT_ORDER, width=width, label_width=label_width, title=title,
     ))
 
 
@@ -189,61 +170,27 @@ def status_bar(counts, title: str = ""):
 
 @register.simple_tag
 def status_matrix_chart(dashboard, title: str):
-    rows = [{"label": f"{r.subproject.code} {r.subproject.name}", "grey": r.subproject.starts_later,
-             "cells": r.cells} for r in dashboard.subprojects]
-    return mark_safe(charts.status_matrix_svg(months=dashboard.window, rows=rows, title=title))
+    return mark_safe(charts.status_matrix_svg(months=dashboard.window,
+                                              rows=dashboard.matrix_rows, title=title))
 
 
-def timeline_rows(dashboard) -> list[dict]:
-    """The timeline rows as the monthly PDF builds them: a subproject's activities as bars
-    (its planned months when it has none), grey for "starts later", * for carried over."""
-    rows = []
-    for row in dashboard.subprojects:
-        sub = row.subproject
-        bars = [{"label": a.name, "start": a.start_month.isoformat(),
-                 "end": a.end_month.isoformat()} for a in sub.activities.all()]
-        if not bars and sub.start_month and sub.end_month:
-            bars = [{"label": "", "start": sub.start_month.isoformat(),
-                     "end": sub.end_month.isoformat()}]
-        rows.append({"label": f"{sub.code} {sub.name}" + (" *" if sub.carried_over else ""),
-                     "grey": sub.starts_later, "bars": bars})
-    return rows
+def _labelled(svg: str, title: str) -> str:
+    return mark_safe(svg.replace('role="img"', f'role="img" aria-label="{escape(title)}"', 1))
 
 
 @register.simple_tag
 def timeline_chart(dashboard, title: str):
-    svg = timeline_svg(months=dashboard.timeline_months, rows=timeline_rows(dashboard),
-                       marker=dashboard.month, title=title)
-    return mark_safe(svg.replace('role="img"', f'role="img" aria-label="{escape(title)}"', 1))
-
-
-def card_axis(card, month: dt.date) -> list[dt.date]:
-    """Months of a metric card's x axis: from its first value to the later of the month and
-    the target date."""
-    first = next(iter(card.series), month)
-    last = month
-    if card.target and card.target.target_date:
-        last = max(month, card.target.target_date.replace(day=1))
-    return month_range(min(first, month), last)
+    return _labelled(timeline_svg(months=dashboard.timeline_months, rows=dashboard.timeline_rows,
+                                  marker=dashboard.month, title=title), title)
 
 
 @register.simple_tag
-def metric_chart(card, month: dt.date):
-    axis = card_axis(card, month)
-    index = {m: i for i, m in enumerate(axis)}
-    target = card.target
+def metric_chart(card):
     title = _("%(code)s %(name)s: values by month, baseline and target") % {
         "code": card.metric.code, "name": card.metric.name[:80]}
-    svg = series_svg(
-        values=[(index[p], float(v)) for p, v in card.series.items() if p in index],
-        months=len(axis),
-        baseline=float(target.baseline_value) if target and target.baseline_value is not None
-        else None,
-        target=float(target.target_value) if target and target.target_value is not None
-        else None,
-        title=title,
-    )
-    return mark_safe(svg.replace('role="img"', f'role="img" aria-label="{escape(title)}"', 1))
+    return _labelled(series_svg(values=card.points, months=len(card.axis),
+                                baseline=card.baseline_value, target=card.target_value,
+                                title=title), title)
 
 
 @register.simple_tag
@@ -257,54 +204,16 @@ def risk_chart(risks, title: str):
 
 @register.simple_tag
 def budget_chart(rows, title: str):
-    """rows: [(label, Budget)] -> planned vs actual bars."""
+    """rows: [{"label", "planned", "actual"}] -> planned vs actual bars."""
     return mark_safe(charts.budget_bars_svg(
-        rows=[{"label": str(label), "planned": float(b.planned), "actual": float(b.actual)}
-              for label, b in rows],
-        planned_label=_("Planned"), actual_label=_("Actual"), title=title,
+        rows=rows, planned_label=_("Planned"), actual_label=_("Actual"), title=title,
     ))
 
 
 @register.simple_tag
 def comparison_chart(group, title: str):
-    rows = [{"label": f"{r.project.region.name} ({r.project.code})",
-             "value": r.progress.latest,
-             "target": float(r.target.target_value) if r.target and
-             r.target.target_value is not None else None}
-            for r in group.rows]
-    return mark_safe(charts.value_bars_svg(rows=rows, target_label=_("Target"), title=title))
-
-
-@register.simple_tag
-def sub_budget_rows(dashboard):
-    return [(f"{r.subproject.code} {r.subproject.name}", r.budget) for r in dashboard.subprojects
-            if r.budget.planned or r.budget.actual]
-
-
-@register.simple_tag
-def year_budget_rows(dashboard):
-    return [(str(year), budget) for year, budget in dashboard.budget_years.items()]
-
-
-@register.simple_tag
-def wp_status_rows(dashboard):
-    return [(f"{w.work_package.code} {w.work_package.name}", w.counts)
-            for w in dashboard.work_packages]
-
-
-@register.simple_tag
-def goal_status_rows(overview):
-    return [(goal_name(g.goal), g.counts) for g in overview.goals]
-
-
-@register.simple_tag
-def project_status_rows(overview):
-    return [(f"{r.project.region.name} ({r.project.code})", r.counts) for r in overview.projects]
-
-
-@register.simple_tag
-def project_budget_rows(overview):
-    return [(f"{r.project.region.name} ({r.project.code})", r.budget) for r in overview.projects]
+    return mark_safe(charts.value_bars_svg(rows=group.chart_rows, target_label=_("Target"),
+                                           title=title))
 
 
 @register.simple_tag
@@ -327,7 +236,8 @@ def series_table(card, caption: str):
 @register.simple_tag
 def matrix_table(dashboard, caption: str):
     """The status matrix as a table: subprojects × months, each cell the light's name."""
-    names = {light: html.escape(name) for light, name in light_names().items() if light}
+    names = {light: html.escape(name) for light, name in formatting.light_names().items()
+             if light}
     keys = [f"{m:%Y-%m}" for m in dashboard.window]
     head = "".join(f'<th scope="col">{month_label(m)}</th>' for m in dashboard.window)
     body = []
