@@ -3,19 +3,17 @@
 Use the `page` fixture together with pytest-django's `live_server`; screenshots land in
 test-artifacts/ (kept by CI as artifacts). scripts/bootstrap installs Chromium where it can;
 without one (or with CHROMIUM_PATH naming none) the browser tests are skipped, and the test
-summary says why."""
+summary says why (tests/support.py)."""
 
 import json
 import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import CHROMIUM, ROOT, skip_without_chromium
+
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,9 +23,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"browser test: no Chromium at {CHROMIUM}; install Debian's chromium "
-                    "(apt-get install chromium) or set CHROMIUM_PATH to one")
+    skip_without_chromium()
     # Playwright runs an event loop in this thread; the ORM calls of the test body are
     # still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -8,10 +8,9 @@ from django.contrib.auth.models import Permission
 from django.utils import translation
 
 from projects.models import Membership
-from reports.models import ReportingPeriod
 from tests import factories
 
-pytest_plugins = ["tests.browser", "tests.worker"]  # browser, page and worker fixtures
+pytest_plugins = ["tests.support", "tests.browser"]  # browser, page and worker fixtures
 
 MONTH = dt.date(2022, 5, 1)
 PASSWORD = "salasana-testi-123"
@@ -63,7 +62,7 @@ def cast(db) -> Cast:
     national = factories.UserFactory(username="stm")
     national.user_permissions.add(Permission.objects.get(codename="view_all_projects"))
     for p in (project, other):
-        ReportingPeriod.objects.create(project=p, month=MONTH, deadline=dt.date(2022, 6, 10))
+        factories.ReportingPeriodFactory(project=p, month=MONTH, deadline=dt.date(2022, 6, 10))
     return Cast(
         project=project, other_project=other, subproject=sub, sibling=sibling,
         other_subproject=other_sub, coordinator=coordinator,

@@ -14,13 +14,11 @@ from django.db import connection
 from demo.services import load_demo
 from reports.models import MonthlyReport
 from tests import factories
-from tests import worker as worker_helpers
+from tests.support import ROOT, database_url, needs_postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""),
-                       reason="needs a PostgreSQL DATABASE_URL (pg_dump / pg_restore)"),
+    needs_postgres,
     pytest.mark.skipif(not (shutil.which("pg_dump") and shutil.which("pg_restore")
                             and shutil.which("psql") and shutil.which("createdb")),
                        reason="needs the PostgreSQL client programs"),
@@ -49,7 +47,7 @@ def snapshot(conn) -> dict:
 @pytest.fixture
 def restore_url():
     """A database beside the test database, e.g. test_sote_faults_restore: absent at start."""
-    source = worker_helpers.worker_database_url()
+    source = database_url()
     base, name = source.rsplit("/", 1)
     target = f"{name}_restore"
     admin = psycopg2.connect(f"{base}/postgres")
@@ -80,7 +78,7 @@ def test_backup_restores_every_row_into_a_fresh_database(tmp_path, restore_url):
     assert len(nonempty) >= 20  # the demo fills most of the schema
 
     dump = tmp_path / "sote.dump"
-    backup = run("backup", str(dump), url=worker_helpers.worker_database_url())
+    backup = run("backup", str(dump), url=database_url())
     assert backup.returncode == 0, backup.stderr
     assert dump.stat().st_size > 10_000 and not Path(f"{dump}.partial").exists()
 
@@ -107,5 +105,5 @@ def test_scripts_refuse_what_they_cannot_do(tmp_path):
     result = run("backup", str(tmp_path / "x.dump"), url="sqlite:///db.sqlite3")
     assert result.returncode == 2 and "not a PostgreSQL database" in result.stderr
     result = run("restore", str(tmp_path / "missing.dump"),
-                 url=worker_helpers.worker_database_url())
+                 url=database_url())
     assert result.returncode == 2 and "cannot read" in result.stderr

@@ -3,7 +3,7 @@ once while it works — and still every effect happens exactly once.
 
 The test owns its Redis (a redis-server on a free port, append-only file fsynced on every
 write, in the test's temporary directory), so restarting it disturbs nobody else. The worker
-is a real Celery worker process (tests/worker.py) against the test database; tasks go the
+is a real Celery worker process (tests/support.py) against the test database; tasks go the
 way production sends them: acknowledged late, redelivered after the visibility timeout. The
 test also plays beat (the sweeps that send lost jobs again) and Docker (restarting a worker
 that exits by itself), as production has them.
@@ -18,9 +18,7 @@ import datetime as dt
 import email
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,18 +27,16 @@ import redis
 from celery import Celery
 from django.utils import timezone
 
-from indicators.models import MetricValue
 from projects.models import Membership
 from reports.models import GeneratedDocument, MetricAggregate, ProjectRollup, Reminder
 from reports.rollups import rollup_compute
 from tests import factories
-from tests.worker import ROOT, Worker, wait_for
+from tests.support import Worker, free_port, needs_postgres, spawn, stop, wait_for
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""),
-                       reason="needs a PostgreSQL DATABASE_URL (the worker is another process)"),
+    needs_postgres,
     pytest.mark.skipif(shutil.which("redis-server") is None,
                        reason="needs the redis-server binary (the test runs its own Redis)"),
 ]
@@ -49,12 +45,6 @@ DOCUMENTS = 30
 KILLS = 3
 STALLED_SECONDS = 8  # > the visibility timeout (5 s) + the longest render here
 MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"  # Django's file e-mail backend between messages
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RedisServer:
@@ -67,12 +57,11 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "RedisServer":
-        self.process = subprocess.Popen(
+        self.process = spawn(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
              "--appendonly", "yes", "--appendfsync", "always", "--save", "",
              "--dir", str(self.dir)],
-            stdout=(self.dir / "redis.log").open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log=self.dir / "redis.log",
         )
         wait_for(self._pings, 10, "redis-server to start", step=0.05)
         return self
@@ -96,37 +85,18 @@ class RedisServer:
         return redis.Redis.from_url(self.url, socket_timeout=5)
 
 
-class ChaosWorker(Worker):
-    """tests/worker.py's worker, on the private Redis, with two pool processes."""
-
-    def __init__(self, tmp_path: Path, redis_url: str):
-        super().__init__(tmp_path)
-        self.redis_url = redis_url
-
-    def env(self) -> dict:
-        # Tasks here take well under a second; a message unacknowledged for 5 s belonged to
-        # a killed worker and is delivered again (swept every second).
-        return {**super().env(), "REDIS_URL": self.redis_url, "CELERY_VISIBILITY_TIMEOUT": "5",
-                "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1"}
-
-    def start(self) -> "ChaosWorker":
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "sote_portal", "worker", "--loglevel",
-             "INFO", "--concurrency", "2", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-Q", "celery"],
-            cwd=ROOT, env=self.env(), stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        return self
+def chaos_worker(tmp_path: Path, redis_url: str) -> Worker:
+    """A worker on the private Redis, with two pool processes. Tasks here take well under a
+    second; a message unacknowledged for 5 s belonged to a killed worker and is delivered
+    again (swept every second)."""
+    return Worker(tmp_path, concurrency=2, REDIS_URL=redis_url, CELERY_VISIBILITY_TIMEOUT="5")
 
 
 @pytest.fixture
 def private_redis(tmp_path):
     server = RedisServer(tmp_path / "redis").start()
     yield server
-    if server.process and server.process.poll() is None:
-        server.process.terminate()
-        server.process.wait(10)
+    stop(server.process, timeout=10)
 
 
 def sent_mails(directory: Path) -> list[email.message.Message]:
@@ -160,7 +130,9 @@ def build_data(cast) -> dict:
                                        light="yellow", situation=f"Tilanne {month:%m}")
     metric = factories.MetricFactory(project=cast.project, code="A.1")
     for month, value in ((dt.date(2022, 3, 1), 5), (APRIL, 7), (MAY, 11)):
-        MetricValue.objects.create(metric=metric, period=month, value=value)
+        # Published, as the approval of the project's own reports publishes them: roll-ups
+        # count published values only.
+        factories.MetricValueFactory(metric=metric, period=month, value=value, published=True)
     periods = {p.project_id: p for p in cast.project.reporting_periods.all()
                | cast.other_project.reporting_periods.all()}
     today = timezone.localdate()
@@ -192,8 +164,8 @@ def test_every_effect_happens_exactly_once_despite_kills_and_a_redis_restart(
     expected = build_data(cast)
     steering_email = cast.steering.email
     assert steering_email
-    documents = [GeneratedDocument.objects.create(project=cast.project, kind="monthly",
-                                                  month=MAY, requested_by=cast.manager)
+    documents = [factories.GeneratedDocumentFactory(project=cast.project, kind="monthly",
+                                                    month=MAY, requested_by=cast.manager)
                  for _ in range(DOCUMENTS)]
 
     def send(name: str, *args) -> None:
@@ -215,13 +187,13 @@ def test_every_effect_happens_exactly_once_despite_kills_and_a_redis_restart(
     def done() -> int:
         return GeneratedDocument.objects.filter(status="done").count()
 
-    workers: list[ChaosWorker] = []
+    workers: list[Worker] = []
     current: dict = {}
     exits = []
 
     def start_worker() -> None:
         current["since"] = timezone.now()
-        current["worker"] = ChaosWorker(tmp_path, private_redis.url).start()
+        current["worker"] = chaos_worker(tmp_path, private_redis.url).start()
         workers.append(current["worker"])
 
     def supervise() -> None:

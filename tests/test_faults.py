@@ -9,9 +9,7 @@ against the test database:
 
 import datetime as dt
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,23 +22,10 @@ from django.urls import reverse
 from reports import tasks
 from reports.models import GeneratedDocument, MonthlyReport, ProjectRollup
 from tests.conftest import PASSWORD
-from tests.worker import ROOT, wait_for
-from tests.worker import worker_database_url as database_url
+from tests.support import database_url, free_port, needs_postgres, spawn, stop, wait_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""),
-                       reason="needs a PostgreSQL DATABASE_URL (the web server is another "
-                              "process, sharing the test database)"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgres]
 MAY = "2022-05"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class WebServer:
     """gunicorn with one worker process, so one database connection is reused throughout."""
@@ -53,15 +38,14 @@ class WebServer:
             "DATABASE_URL": database_url(), "TESTING": "1",
             "MEDIA_ROOT": str(tmp_path / "media"), "CONN_MAX_AGE": "600", **env,
         }
-        self.process: subprocess.Popen | None = None
+        self.process = None
 
     def __enter__(self) -> "WebServer":
-        self.process = subprocess.Popen(
+        self.process = spawn(
             [sys.executable, "-m", "gunicorn", "sote_portal.wsgi", "--bind",
              f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
              "--access-logfile", "-"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log=self.log, env=self.env,
         )
 
         def answers() -> bool:
@@ -79,12 +63,7 @@ class WebServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop(self.process)
         if exc and exc[0] is not None:
             print(self.log.read_text()[-4000:])
 

@@ -2,28 +2,17 @@
 runs a task sent through Redis, beat starts — against PostgreSQL and Redis."""
 
 import os
-import signal
-import socket
-import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import psycopg2
 import pytest
 from celery import Celery
 
-from tests.worker import needs_worker, wait_for
+from tests.support import free_port, needs_worker, spawn, stop, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [needs_worker, pytest.mark.worker]
 DB_NAME = "sote_portal_topology"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fresh_database() -> str:
@@ -56,8 +45,7 @@ def test_serve_starts_web_worker_and_beat(tmp_path):
         "WORKER_CONCURRENCY": "1",
     }
     log = tmp_path / "serve.log"
-    process = subprocess.Popen(["scripts/serve"], cwd=ROOT, env=env, stdout=log.open("wb"),
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = spawn(["scripts/serve"], log=log, env=env)
     try:
         def login_page():
             try:
@@ -74,9 +62,5 @@ def test_serve_starts_web_worker_and_beat(tmp_path):
         with urllib.request.urlopen(behind_proxy(port, "/static/css/portal.css")) as r:
             assert r.status == 200  # static files served in production mode
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process, timeout=30)
         time.sleep(0.5)

@@ -11,7 +11,7 @@ from projects.models import Membership, Project
 from reports import documents
 from reports.models import GeneratedDocument
 from tests import factories
-from tests.worker import needs_worker, wait_for
+from tests.support import needs_worker, wait_for
 
 pytestmark = [needs_worker, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,9 @@ def pdf_text(document: GeneratedDocument) -> str:
 def test_killed_worker_still_produces_the_document_exactly_once(worker, tmp_path):
     generate_scale_data(regions=1, work_packages=5, subprojects=10, metrics=20, months=36)
     project = Project.objects.get(code="SCALE-01")
-    requester = factories.UserFactory(username="pyytaja", is_superuser=True)
+    requester = factories.UserFactory(username="pyytaja")
+    factories.MembershipFactory(project=project, person__user=requester,
+                                role=Membership.Role.MANAGER)  # the project's own asks
     steering = factories.UserFactory(username="ohjausryhma", email="or@example.test")
     factories.MembershipFactory(project=project, person__user=steering,
                                 role=Membership.Role.STEERING)
@@ -59,9 +61,12 @@ def test_demo_monthly_and_final_reports_are_produced_by_the_worker(worker):
     load_demo(password="demo-salasana-testi")
     essote = Project.objects.get(code="ESSOTE-TSK")
     month = MonthlyReport.objects.filter(subproject__project=essote).latest("period").period
-    admin = factories.UserFactory(username="tilaaja", is_superuser=True)
-    monthly = documents.document_request(project=essote, kind="monthly", user=admin, month=month)
     posote = Project.objects.get(code="POSOTE20")
+    admin = factories.UserFactory(username="tilaaja")
+    person = factories.PersonFactory(user=admin)
+    for project in (essote, posote):  # documents are asked for by the project's own people
+        factories.MembershipFactory(project=project, person=person, role=Membership.Role.MANAGER)
+    monthly = documents.document_request(project=essote, kind="monthly", user=admin, month=month)
     final = documents.document_request(project=posote, kind="final", user=admin,
                                        phase=Phase.objects.get(project=posote, code="I"))
     worker()
