@@ -1,59 +1,38 @@
 """Every admin list and change page opens for the administrator."""
 
-import datetime as dt
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from api.services import api_client_create
-from indicators.models import Disaggregation, DisaggregationCategory
-from projects.models import BenefitGoal, Municipality, Phase
-from reports.models import (
-    EvaluationNarrative,
-    EvaluationRound,
-    Reminder,
-    ReportEvent,
-    ReportingPeriod,
-)
 from tests import factories
-from workpackages.models import Activity, ActualCost, BudgetLine, Output, RiskReview
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def one_of_everything():
+    """A row of every model the admin shows (the factories' defaults: any valid row will do)."""
     sub = factories.SubprojectFactory()
     project = sub.project
     factories.MembershipFactory(project=project)
-    BenefitGoal.objects.create(programme=project.programme, code="1", name="Saatavuus")
-    Municipality.objects.create(region=project.region, name="Kuopio")
-    Phase.objects.create(project=project, code="I", name="I-vaihe", start_date=dt.date(2020, 1, 1),
-                         end_date=dt.date(2022, 10, 31), state_grant=3300000)
+    factories.BenefitGoalFactory(programme=project.programme)
+    factories.MunicipalityFactory(region=project.region)
+    factories.PhaseFactory(project=project, state_grant=3300000)
     goal = factories.GoalFactory(project=project, code="1.1")
-    Activity.objects.create(subproject=sub, name="Pilotointi", start_month=dt.date(2022, 6, 1),
-                            end_month=dt.date(2022, 12, 1))
-    Output.objects.create(work_package=sub.work_package, name="Käsikirja")
-    BudgetLine.objects.create(subproject=sub, year=2021, amount=1000)
-    ActualCost.objects.create(subproject=sub, period=dt.date(2021, 3, 1), amount=100)
-    risk = factories.RiskFactory(project=project)
-    RiskReview.objects.create(risk=risk, reviewed_on=dt.date(2021, 1, 1), severity=2, probability=10)
-    dis = Disaggregation.objects.create(code="age_group", name="Ikäryhmä")
-    DisaggregationCategory.objects.create(disaggregation=dis, code="children", name="Lapset")
+    factories.ActivityFactory(subproject=sub)
+    factories.OutputFactory(work_package=sub.work_package)
+    factories.BudgetLineFactory(subproject=sub)
+    factories.ActualCostFactory(subproject=sub)
+    factories.RiskReviewFactory(risk__project=project)
+    factories.DisaggregationCategoryFactory()
     metric = factories.MetricFactory(project=project, goal=goal)
     factories.MetricTargetFactory(metric=metric)
     factories.MetricValueFactory(metric=metric)
-    report = factories.MonthlyReportFactory(subproject=sub)
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.CREATED)
-    period = ReportingPeriod.objects.create(project=project, month=dt.date(2022, 5, 1),
-                                            deadline=dt.date(2022, 6, 10))
-    Reminder.objects.create(period=period, user=factories.UserFactory(), kind="digest",
-                            sent_on=dt.date(2022, 6, 8))
-    round_ = EvaluationRound.objects.create(project=project, date=dt.date(2020, 11, 12),
-                                            kind="baseline", title="Lähtötilanne")
-    EvaluationNarrative.objects.create(round=round_, goal=goal, text="Kartoitus tehty.")
+    factories.ReportEventFactory(report__subproject=sub)
+    factories.ReminderFactory(period__project=project, kind="digest")
+    factories.EvaluationNarrativeFactory(round__project=project, round__kind="baseline", goal=goal)
     Group.objects.create(name="Kansalliset katselijat")
     api_client_create(name="THL", all_projects=True)
 

@@ -22,10 +22,9 @@ from pyjstat import pyjstat
 
 from api.models import ApiClient
 from api.services import api_client_create, api_client_revoke
-from indicators.models import Disaggregation, DisaggregationCategory, MetricValue
-from projects.models import BenefitGoal, Phase, Region
+from indicators.models import Disaggregation, MetricValue
+from projects.models import Phase, Region
 from reports.models import (
-    EvaluationNarrative,
     EvaluationRound,
     GeneratedDocument,
     MonthlyReport,
@@ -33,7 +32,7 @@ from reports.models import (
 )
 from reports.rollups import rollup_compute
 from tests import factories
-from workpackages.models import Activity, ActualCost, BudgetLine, Goal, Risk, RiskReview
+from workpackages.models import Activity, ActualCost, BudgetLine, Goal, Risk
 
 pytestmark = pytest.mark.django_db
 APRIL, MAY = dt.date(2022, 4, 1), dt.date(2022, 5, 1)
@@ -83,15 +82,15 @@ def report(sub, period, state, light="green"):
 def data(cast, settings, tmp_path) -> Data:
     settings.MEDIA_ROOT = str(tmp_path)
     a, b = cast.project, cast.other_project
-    age = Disaggregation.objects.create(code="age_group", name="Ikäryhmä", name_en="Age group")
-    kids = DisaggregationCategory.objects.create(
+    age = factories.DisaggregationFactory(code="age_group", name="Ikäryhmä", name_en="Age group")
+    kids = factories.DisaggregationCategoryFactory(
         disaggregation=age, code="children", name="Lapset ja nuoret", name_sv="Barn och unga",
         name_en="Children and young people", order=0)
-    elderly = DisaggregationCategory.objects.create(
+    elderly = factories.DisaggregationCategoryFactory(
         disaggregation=age, code="elderly", name="Ikääntyneet", name_sv="Äldre",
         name_en="Older people", order=1)
-    availability = BenefitGoal.objects.create(programme=a.programme, code="1", name="Saatavuus",
-                                              name_en="Availability")
+    availability = factories.BenefitGoalFactory(programme=a.programme, code="1", name="Saatavuus",
+                                                name_en="Availability")
     top = factories.GoalFactory(project=a, code="1", level=Goal.Level.BENEFIT,
                                 benefit_goal=availability, name="Saatavuus paranee")
     process = factories.GoalFactory(project=a, code="1.1", parent=top, name="Digitaaliset palvelut")
@@ -112,7 +111,7 @@ def data(cast, settings, tmp_path) -> Data:
         (goal_metric, MAY, None, 60), (other_metric, APRIL, None, 7),
         (other_metric, MAY, None, 8),
     ]:
-        MetricValue.objects.create(metric=m, period=period, category=category, value=value)
+        factories.MetricValueFactory(metric=m, period=period, category=category, value=value)
     approved = report(cast.subproject, APRIL, "approved")
     report(cast.sibling, APRIL, "approved", light="yellow")
     draft = report(cast.subproject, MAY, "draft")
@@ -124,31 +123,31 @@ def data(cast, settings, tmp_path) -> Data:
     factories.publish_approved_values()
     rollup_compute(project=a, month=APRIL)
     rollup_compute(project=b, month=APRIL)
-    Phase.objects.create(project=a, code="I", name="I-vaihe", start_date=dt.date(2020, 1, 1),
-                         end_date=dt.date(2022, 10, 31), state_grant=Decimal("3300000"))
-    Activity.objects.create(subproject=cast.subproject, name="Pilotointi",
-                            start_month=dt.date(2022, 6, 1), end_month=dt.date(2022, 12, 1))
-    Activity.objects.create(subproject=cast.other_subproject, name="Suunnittelu",
-                            start_month=dt.date(2022, 1, 1), end_month=dt.date(2022, 3, 1))
-    BudgetLine.objects.create(subproject=cast.subproject, year=2022, amount=Decimal("1000.50"))
-    BudgetLine.objects.create(subproject=cast.other_subproject, year=2022, amount=2000)
-    ActualCost.objects.create(subproject=cast.subproject, period=APRIL, amount=Decimal("100.25"))
-    ActualCost.objects.create(subproject=cast.other_subproject, period=APRIL, amount=50)
+    factories.PhaseFactory(project=a, code="I", name="I-vaihe", start_date=dt.date(2020, 1, 1),
+                           end_date=dt.date(2022, 10, 31), state_grant=Decimal("3300000"))
+    factories.ActivityFactory(subproject=cast.subproject, name="Pilotointi",
+                              start_month=dt.date(2022, 6, 1), end_month=dt.date(2022, 12, 1))
+    factories.ActivityFactory(subproject=cast.other_subproject, name="Suunnittelu",
+                              start_month=dt.date(2022, 1, 1), end_month=dt.date(2022, 3, 1))
+    factories.BudgetLineFactory(subproject=cast.subproject, year=2022, amount=Decimal("1000.50"))
+    factories.BudgetLineFactory(subproject=cast.other_subproject, year=2022, amount=2000)
+    factories.ActualCostFactory(subproject=cast.subproject, period=APRIL, amount=Decimal("100.25"))
+    factories.ActualCostFactory(subproject=cast.other_subproject, period=APRIL, amount=50)
     risk = factories.RiskFactory(project=a, severity=4)
-    RiskReview.objects.create(risk=risk, reviewed_on=dt.date(2022, 3, 1), severity=3,
-                              probability=20, note="Rekrytointi käynnissä")
+    factories.RiskReviewFactory(risk=risk, reviewed_on=dt.date(2022, 3, 1), severity=3,
+                                probability=20, note="Rekrytointi käynnissä")
     factories.RiskFactory(project=b)
-    evaluation = EvaluationRound.objects.create(project=a, date=dt.date(2021, 5, 15),
-                                                kind="interim", title="Väliarviointi")
-    EvaluationNarrative.objects.create(round=evaluation, goal=process, text="Etävastaanotot.")
-    EvaluationRound.objects.create(project=b, date=dt.date(2021, 5, 15), kind="interim",
-                                   title="Väliarviointi B")
+    evaluation = factories.EvaluationRoundFactory(project=a, date=dt.date(2021, 5, 15),
+                                                  kind="interim", title="Väliarviointi")
+    factories.EvaluationNarrativeFactory(round=evaluation, goal=process, text="Etävastaanotot.")
+    factories.EvaluationRoundFactory(project=b, date=dt.date(2021, 5, 15), kind="interim",
+                                     title="Väliarviointi B")
     documents = []
     # An evaluation report of each project (every reader of the project may read it) and a
     # monthly status report (it prints unapproved texts: members only).
     for kind, month in [("evaluation", None), ("monthly", APRIL)]:
         for project in (a, b):
-            document = GeneratedDocument.objects.create(
+            document = factories.GeneratedDocumentFactory(
                 project=project, kind=kind, month=month, status="done", pages=1,
                 file_checksum=hashlib.sha256(PDF).hexdigest(), finished_at=timezone.now())
             document.file.save(f"{project.code}-{kind}.pdf", ContentFile(PDF))
@@ -486,20 +485,19 @@ def _more_rows(data):
         sub.goals.add(Goal.objects.get(project=a, code="1.1"))
         sub.responsible_people.add(data.cast.coordinator.person)
         report(sub, APRIL, "approved")
-        BudgetLine.objects.create(subproject=sub, year=2022, amount=i)
-        Activity.objects.create(subproject=sub, name=f"Työ {i}", start_month=APRIL,
-                                end_month=MAY)
+        factories.BudgetLineFactory(subproject=sub)
+        factories.ActivityFactory(subproject=sub)
         metric = factories.MetricFactory(project=a, code=f"B.{i}", subproject=sub,
                                          disaggregation=Disaggregation.objects.get())
         factories.MetricTargetFactory(metric=metric)
-        MetricValue.objects.create(metric=metric, period=APRIL, value=i)
+        factories.MetricValueFactory(metric=metric, period=APRIL, value=i)
         factories.RiskFactory(project=a)
-        ActualCost.objects.create(subproject=sub, period=APRIL, amount=i)
+        factories.ActualCostFactory(subproject=sub, period=APRIL)
         extra = factories.ProjectFactory(code=f"LISÄ-{i}")
         factories.WorkPackageFactory(project=extra)
         factories.GoalFactory(project=extra)
-        EvaluationRound.objects.create(project=extra, date=APRIL, kind="final", title="Loppu")
-        GeneratedDocument.objects.create(project=extra, kind="evaluation")
+        factories.EvaluationRoundFactory(project=extra)
+        factories.GeneratedDocumentFactory(project=extra, kind="evaluation")
         rollup_compute(project=extra, month=APRIL)
     factories.publish_approved_values()
 

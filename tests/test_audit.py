@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reports.models import MonthlyReport
+from tests import factories
 from tests.test_reporting_workflow import FILLED, post
-from workpackages.models import Risk
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,8 @@ def test_a_refused_save_writes_no_audit_row(client, cast):
 
 
 def test_plan_change_in_the_admin_is_audited(client, cast, admin_user):
-    risk = Risk.objects.create(project=cast.project, description="Henkilöstövaje", category="staff",
-                               severity=3, probability=40)
+    risk = factories.RiskFactory(project=cast.project, description="Henkilöstövaje", category="staff",
+                                 severity=3, probability=40)
     client.force_login(admin_user)
     url = reverse("admin:workpackages_risk_change", args=[risk.pk])
     form = client.get(url).context["adminform"].form

@@ -10,11 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from dashboards import charts
 from dashboards.progress import MET, NOT_MET, OFF_TRACK, ON_TRACK, UNKNOWN, judge
-from indicators.models import MetricValue
 from projects.models import BenefitGoal, Membership
 from projects.months import add_months
 from reports import services
@@ -22,7 +20,6 @@ from reports.models import MonthlyReport
 from reports.rollups import rollup_compute, work_package_status_override
 from tests import factories
 from tests.conftest import MONTH
-from workpackages.models import Activity, ActualCost, BudgetLine, Risk, RiskReview
 
 pytestmark = pytest.mark.django_db
 APRIL, MARCH = add_months(MONTH, -1), add_months(MONTH, -2)
@@ -55,8 +52,8 @@ def populate(cast) -> Board:
     """Project A with two work packages, reports of three months, budget, metrics and risks;
     project B with one approved report and a metric it shares with A."""
     programme = cast.project.programme
-    goal1 = BenefitGoal.objects.create(programme=programme, code="1", name="Saatavuus")
-    goal2 = BenefitGoal.objects.create(programme=programme, code="2", name="Ennaltaehkäisy")
+    goal1 = factories.BenefitGoalFactory(programme=programme, code="1", name="Saatavuus")
+    goal2 = factories.BenefitGoalFactory(programme=programme, code="2", name="Ennaltaehkäisy")
     tp1 = cast.subproject.work_package
     tp1.benefit_goals.add(goal1)
     tp2 = factories.WorkPackageFactory(project=cast.project, code="TP2", name="Ennaltaehkäisy")
@@ -69,8 +66,8 @@ def populate(cast) -> Board:
     drafty = factories.SubprojectFactory(work_package=tp2, code="2.3", name="Perhekeskus")
     sent = factories.SubprojectFactory(work_package=tp2, code="2.4", name="Elintapaohjaus")
     sub, sibling = cast.subproject, cast.sibling
-    Activity.objects.create(subproject=sub, name="Pilotointi Sosterissa",
-                            start_month=dt.date(2022, 2, 1), end_month=dt.date(2022, 9, 1))
+    factories.ActivityFactory(subproject=sub, name="Pilotointi Sosterissa",
+                              start_month=dt.date(2022, 2, 1), end_month=dt.date(2022, 9, 1))
     reports = [
         report(sub, APRIL, "approved", "yellow"),
         report(sub, MONTH, "approved", "green", situation="Digihoitajien koulutus pidetty.",
@@ -85,11 +82,11 @@ def populate(cast) -> Board:
     planned = [(sub, 2022, 10000), (sub, 2023, 5000), (sibling, 2022, 20000),
                (cast.other_subproject, 2022, 50000)]
     for s, year, amount in planned:
-        BudgetLine.objects.create(subproject=s, year=year, amount=amount)
+        factories.BudgetLineFactory(subproject=s, year=year, amount=amount)
     actual = [(sub, MARCH, 1500), (sub, MONTH, 2500), (sub, dt.date(2022, 6, 1), 9999),
               (sibling, APRIL, 3000), (cast.other_subproject, APRIL, 10000)]
     for s, period, amount in actual:
-        ActualCost.objects.create(subproject=s, period=period, amount=amount)
+        factories.ActualCostFactory(subproject=s, period=period, amount=amount)
     metrics = {}
     for code, project, baseline, target, values, direction in [
         ("A.1", cast.project, 10, 40, [10, 12, 14, 16, 18], "higher"),   # behind: off track
@@ -110,16 +107,15 @@ def populate(cast) -> Board:
         for period, value in zip(periods, values, strict=True):
             # Published as approved earlier months' values are (the reports of those months
             # are not part of this fixture); the draft boundary has its own tests.
-            MetricValue.objects.create(metric=metric, period=period, value=value,
-                                       published=True, published_at=timezone.now())
+            factories.MetricValueFactory(metric=metric, period=period, value=value, published=True)
         metrics[(project.code, code)] = (metric, baseline, target, target_date,
                                          dict(zip(periods, values, strict=True)))
-    risk = Risk.objects.create(project=cast.project, category="finance", severity=5,
-                               probability=40, description="Budjetti ei riitä")
-    RiskReview.objects.create(risk=risk, reviewed_on=dt.date(2022, 5, 12), severity=5,
-                              probability=40)
-    Risk.objects.create(project=cast.project, category="staff", severity=4, probability=30,
-                        description="Osaajien puute", reviewed_on=dt.date(2021, 3, 1))
+    risk = factories.RiskFactory(project=cast.project, category="finance", severity=5,
+                                 probability=40, description="Budjetti ei riitä")
+    factories.RiskReviewFactory(risk=risk, reviewed_on=dt.date(2022, 5, 12), severity=5,
+                                probability=40)
+    factories.RiskFactory(project=cast.project, category="staff", severity=4, probability=30,
+                          description="Osaajien puute", reviewed_on=dt.date(2021, 3, 1))
     return Board(cast, [sub, sibling, later, ended, drafty, sent], reports, planned, actual,
                  metrics, tp2, goal1, goal2)
 
@@ -435,24 +431,22 @@ def build_project(size: int, months: int = 6):
     for i in range(size):
         sub = factories.SubprojectFactory(work_package=wps[i % 3], code=f"{i % 3 + 1}.{i}")
         subs.append(sub)
-        Activity.objects.create(subproject=sub, name="Pilotointi", start_month=periods[-1],
-                                end_month=MONTH)
-        BudgetLine.objects.create(subproject=sub, year=2022, amount=1000 + i)
+        factories.ActivityFactory(subproject=sub, start_month=periods[-1], end_month=MONTH)
+        factories.BudgetLineFactory(subproject=sub, amount=1000 + i)
         metric = factories.MetricFactory(project=project, subproject=sub, code=f"M.{i}",
                                          disaggregation=dis if i % 2 else None)
         factories.MetricTargetFactory(metric=metric)
         for n, period in enumerate(periods):
             report(sub, period, "approved", ["green", "yellow", "red"][(i + n) % 3],
                    situation=f"Tilanne {n}")
-            ActualCost.objects.create(subproject=sub, period=period, amount=100)
+            factories.ActualCostFactory(subproject=sub, period=period)
             for cat in (cats if i % 2 else [None]):
-                MetricValue.objects.create(metric=metric, period=period, category=cat, value=n)
+                factories.MetricValueFactory(metric=metric, period=period, category=cat, value=n)
     factories.publish_approved_values()
     for i in range(size):
-        risk = Risk.objects.create(project=project, category="staff", severity=i % 5 + 1,
-                                   probability=(i * 17) % 100, description=f"Riski {i}")
-        RiskReview.objects.create(risk=risk, reviewed_on=periods[i % months], severity=2,
-                                  probability=20)
+        risk = factories.RiskFactory(project=project, severity=i % 5 + 1,
+                                     probability=(i * 17) % 100, description=f"Riski {i}")
+        factories.RiskReviewFactory(risk=risk, reviewed_on=periods[i % months])
     return project, wps[0], subs[0]
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import GeneratedDocument
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_bad_month_is_refused_with_a_message(client, cast):
 
 def test_other_projects_documents_are_not_visible(client, cast, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    document = GeneratedDocument.objects.create(project=cast.other_project, kind="evaluation")
+    document = factories.GeneratedDocumentFactory(project=cast.other_project, kind="evaluation")
     client.force_login(cast.coordinator)
     assert client.get(reverse("reports:documents", args=[cast.other_project.pk])).status_code == 404
     assert client.get(reverse("reports:document_status", args=[document.pk])).status_code == 404

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from indicators.models import Disaggregation, DisaggregationCategory, Metric, MetricValue
+from indicators.models import Metric, MetricValue
 from reports import excel
 from reports.models import MonthlyReport, ReportEvent
 from reports.services import ReportConflict
@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 def metrics(cast):
     """Metrics of the month: for 1.1 a count, a share by age group and a yes/no (plus a
     quarterly one not due in May); for 1.2 a count."""
-    ages = Disaggregation.objects.create(code="ika", name="Ikäryhmä")
-    young = DisaggregationCategory.objects.create(disaggregation=ages, code="alle65",
-                                                  name="alle 65", order=1)
-    old = DisaggregationCategory.objects.create(disaggregation=ages, code="yli65",
-                                                name="65 ja yli", order=2)
+    ages = factories.DisaggregationFactory(code="ika", name="Ikäryhmä")
+    young = factories.DisaggregationCategoryFactory(disaggregation=ages, code="alle65",
+                                                    name="alle 65", order=1)
+    old = factories.DisaggregationCategoryFactory(disaggregation=ages, code="yli65",
+                                                  name="65 ja yli", order=2)
     own = {"project": cast.project, "subproject": cast.subproject}
     return {
         "count": factories.MetricFactory(**own, code="1.1.1", name="Asiakkaat"),
@@ -92,8 +92,8 @@ def row_html(sheet, row, column):
 
 
 def test_manager_downloads_the_months_template(client, cast, metrics):
-    MonthlyReport.objects.create(subproject=cast.subproject, period=cast.month,
-                                 situation="Luonnosteksti", progress=30, light="green")
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
+                                   situation="Luonnosteksti", progress=30, light="green")
     workbook = download(client, cast)
     assert workbook.sheetnames == ["Raportit", "Mittarit", "Tiedot"]
     assert workbook["Tiedot"].sheet_state == "veryHidden"
@@ -126,8 +126,8 @@ def test_template_is_only_for_the_projects_manager(client, cast):
 
 
 def test_text_that_looks_like_a_formula_stays_text(client, cast):
-    MonthlyReport.objects.create(subproject=cast.subproject, period=cast.month,
-                                 situation='=HYPERLINK("http://example.test","klik")')
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
+                                   situation='=HYPERLINK("http://example.test","klik")')
     cell = download(client, cast)["Raportit"]["F2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
@@ -293,7 +293,7 @@ def test_manager_imports_only_where_the_reporting_rules_let_them_edit(client, ca
 
 
 def test_changed_row_of_an_approved_report_is_refused(client, cast, metrics):
-    report = MonthlyReport.objects.create(
+    report = factories.MonthlyReportFactory(
         subproject=cast.subproject, period=cast.month, state=MonthlyReport.State.APPROVED,
         situation="Hyväksytty teksti", light="green",
     )

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from indicators.models import Disaggregation, DisaggregationCategory, Metric, MetricValue
+from indicators.models import Metric, MetricValue
 from indicators.services import is_sudden_change, parse_metric_input
 from reports.models import MonthlyReport
 from tests import factories
@@ -97,7 +97,7 @@ def test_value_is_saved_with_the_report_and_shown_again(client, cast, share_metr
 
 
 def test_value_far_from_last_months_asks_for_a_comment_on_submit(client, cast, share_metric):
-    MetricValue.objects.create(metric=share_metric, period=dt.date(2022, 4, 1), value=10)
+    factories.MetricValueFactory(metric=share_metric, period=dt.date(2022, 4, 1), value=10)
     client.force_login(cast.coordinator)
     field = f"metric_{share_metric.pk}"
     response = client.post(url(cast), {**TEXTS, field: "60", "action": "submit"})
@@ -115,8 +115,8 @@ def test_value_far_from_last_months_asks_for_a_comment_on_submit(client, cast, s
 
 
 def test_disaggregated_metric_is_a_grid(client, cast):
-    dis = Disaggregation.objects.create(code="age_group", name="Ikäryhmä")
-    cats = [DisaggregationCategory.objects.create(disaggregation=dis, code=c, name=n, order=i)
+    dis = factories.DisaggregationFactory(code="age_group", name="Ikäryhmä")
+    cats = [factories.DisaggregationCategoryFactory(disaggregation=dis, code=c, name=n, order=i)
             for i, (c, n) in enumerate([("children", "Lapset ja nuoret"),
                                         ("working_age", "Työikäiset")])]
     m = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="B.1",

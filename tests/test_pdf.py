@@ -6,14 +6,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from projects.models import Phase
 from reports import document_rendering
-from reports.models import EvaluationNarrative, EvaluationRound
 from reports.pdf import evaluation, final, monthly
 from reports.pdf.render import SafeURLFetcher, render_pdf
 from reports.rollups import rollup_compute
 from tests import factories
-from workpackages.models import Activity
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +27,8 @@ def flat(text: str) -> str:
 def test_monthly_report_has_the_status_table_timeline_and_page_numbers(cast):
     cast.subproject.objective = "Tavoitteena on kasvattaa digitaalisten palveluiden käyttöä."
     cast.subproject.save()
-    Activity.objects.create(subproject=cast.subproject, name="Pilotointi Sosterissa",
-                            start_month=dt.date(2022, 6, 1), end_month=dt.date(2022, 12, 1))
+    factories.ActivityFactory(subproject=cast.subproject, name="Pilotointi Sosterissa",
+                              start_month=dt.date(2022, 6, 1), end_month=dt.date(2022, 12, 1))
     cast.sibling.starts_later = True
     cast.sibling.save()
     factories.MonthlyReportFactory(
@@ -56,9 +53,9 @@ def test_monthly_report_has_the_status_table_timeline_and_page_numbers(cast):
 
 
 def test_final_report_has_key_figures_and_the_five_sections(cast):
-    phase = Phase.objects.create(project=cast.project, code="I", name="I-vaihe",
-                                 start_date=dt.date(2020, 1, 1), end_date=dt.date(2022, 10, 31),
-                                 state_grant=3300000, staff_count=24, project_count=10)
+    phase = factories.PhaseFactory(project=cast.project, code="I", name="I-vaihe",
+                                   start_date=dt.date(2020, 1, 1), end_date=dt.date(2022, 10, 31),
+                                   state_grant=3300000, staff_count=24, project_count=10)
     wp = cast.subproject.work_package
     wp.objectives, wp.why = "Lisätä ohjauksen saatavuutta.", "Hoitoon pääsy viivästyy."
     wp.achieved, wp.next_steps = "Palveluohjauksen malli.", "Mallin laajentaminen."
@@ -90,9 +87,9 @@ def test_evaluation_report_has_rounds_narratives_and_summary(cast):
                               "Nykytilan kartoitus tehty."),
                              (dt.date(2021, 5, 15), "Tehdyt kehittämistoimenpiteet",
                               "Palvelualusta pilotoitu.")]:
-        r = EvaluationRound.objects.create(project=cast.project, date=day, kind="interim",
-                                           title=title, summary=f"Yhteenveto {day.year}.")
-        EvaluationNarrative.objects.create(round=r, goal=process, text=text)
+        r = factories.EvaluationRoundFactory(project=cast.project, date=day, kind="interim",
+                                             title=title, summary=f"Yhteenveto {day.year}.")
+        factories.EvaluationNarrativeFactory(round=r, goal=process, text=text)
     text, pages = text_of(evaluation.render(evaluation.collect(project=cast.project)))
     text = flat(text)
     for expected in ["Arviointiraportti", "Palveluiden saatavuuden parantaminen",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from reports.models import GeneratedDocument, MonthlyReport
+from reports.models import MonthlyReport
+from tests import factories
 from tests.test_reporting_workflow import FILLED
 
 pytestmark = pytest.mark.django_db
@@ -142,13 +143,13 @@ PAGES = [
 
 
 def _objects(project, subproject, state):
-    report = MonthlyReport.objects.create(
+    report = factories.MonthlyReportFactory(
         subproject=subproject, period=dt.date(2022, 5, 1), state=state,
         light="green", situation="Tilanne", next_steps="Seuraavaksi",
     )
     docs = {
-        f"{kind}_doc": GeneratedDocument.objects.create(project=project, kind=kind,
-                                                        month=dt.date(2022, 5, 1))
+        f"{kind}_doc": factories.GeneratedDocumentFactory(project=project, kind=kind,
+                                                          month=dt.date(2022, 5, 1))
         for kind in ("monthly", "final")
     }
     return {

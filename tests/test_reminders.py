@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from projects.models import Phase
 from reports import periods
 from reports.models import ReportingPeriod
 from tests import factories
@@ -47,8 +46,8 @@ def test_no_reminder_long_before_the_deadline(cast):
 
 
 def test_periods_open_on_the_first_and_close_after_the_deadline(cast):
-    Phase.objects.create(project=cast.project, code="I", name="I-vaihe",
-                         start_date=dt.date(2022, 1, 1), end_date=dt.date(2023, 12, 31))
+    factories.PhaseFactory(project=cast.project, start_date=dt.date(2022, 1, 1),
+                           end_date=dt.date(2023, 12, 31))
     opened = periods.open_last_months_periods(today=dt.date(2022, 7, 1))
     assert [(p.project, p.month) for p in opened] == [(cast.project, dt.date(2022, 6, 1))]
     assert opened[0].deadline == dt.date(2022, 7, 10)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import MonthlyReport, ReportEvent
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -171,10 +172,7 @@ def test_history_shows_who_changed_what(client, cast):
 def test_copy_last_months_texts(client, cast):
     import datetime as dt
 
-    from reports.models import ReportingPeriod
-
-    ReportingPeriod.objects.create(project=cast.project, month=dt.date(2022, 6, 1),
-                                   deadline=dt.date(2022, 7, 10))
+    factories.ReportingPeriodFactory(project=cast.project, month=dt.date(2022, 6, 1))
     client.force_login(cast.coordinator)
     post(client, cast, action="submit")
     url = reverse("reports:edit", args=[cast.subproject.pk, "2022-06"])

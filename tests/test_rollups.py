@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Disaggregation, DisaggregationCategory, MetricValue
 from reports.models import MetricAggregate, ProjectRollup, WorkPackageStatus
 from reports.rollups import rollup_compute
 from tests import factories
@@ -41,8 +40,8 @@ def test_work_package_light_is_the_worst_of_its_subprojects(cast):
 
 
 def test_metric_aggregates_follow_the_rule_of_each_kind(cast):
-    dis = Disaggregation.objects.create(code="age", name="Ikäryhmä")
-    kids, adults = [DisaggregationCategory.objects.create(disaggregation=dis, code=c, name=c)
+    dis = factories.DisaggregationFactory(code="age", name="Ikäryhmä")
+    kids, adults = [factories.DisaggregationCategoryFactory(disaggregation=dis, code=c, name=c)
                     for c in ("kids", "adults")]
     count = factories.MetricFactory(project=cast.project, code="A.1", kind="count",
                                     disaggregation=dis)
@@ -51,11 +50,11 @@ def test_metric_aggregates_follow_the_rule_of_each_kind(cast):
                                       cumulative=True)
     for month, (k, a) in {1: (2, 3), 3: (4, 5), 5: (6, 7)}.items():
         period = dt.date(2022, month, 1)
-        MetricValue.objects.create(metric=count, period=period, category=kids, value=k)
-        MetricValue.objects.create(metric=count, period=period, category=adults, value=a)
-        MetricValue.objects.create(metric=share, period=period, value=10 * month)
-        MetricValue.objects.create(metric=running, period=period, value=100 * month)
-    MetricValue.objects.create(metric=count, period=dt.date(2021, 12, 1), category=kids, value=99)
+        factories.MetricValueFactory(metric=count, period=period, category=kids, value=k)
+        factories.MetricValueFactory(metric=count, period=period, category=adults, value=a)
+        factories.MetricValueFactory(metric=share, period=period, value=10 * month)
+        factories.MetricValueFactory(metric=running, period=period, value=100 * month)
+    factories.MetricValueFactory(metric=count, period=dt.date(2021, 12, 1), category=kids, value=99)
     for month in (dt.date(2021, 12, 1), *(dt.date(2022, m, 1) for m in (1, 3, 5))):
         factories.MonthlyReportFactory(project=cast.project, subproject=None, period=month,
                                        state="approved")
