@@ -76,7 +76,11 @@ def assert_accessible(page) -> None:
 
 def log_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form:has(#id_password) [type=submit]").click()
     page.wait_for_url(re.compile(r".*/$"))
+
+
+def log_out(page) -> None:
+    page.locator('form[action="/accounts/logout/"] [type=submit]').click()
