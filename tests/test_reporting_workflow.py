@@ -28,6 +28,17 @@ def post(client, cast, action="save", **fields):
     return client.post(edit_url(cast), data)
 
 
+def approved_report(client, cast) -> MonthlyReport:
+    """The coordinator submits the month's report and the manager approves it, in the pages
+    (the manager stays signed in)."""
+    client.force_login(cast.coordinator)
+    post(client, cast, action="submit")
+    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
+    client.force_login(cast.manager)
+    client.post(reverse("reports:approve", args=[report.pk]))
+    return report
+
+
 def test_coordinator_sees_the_months_report_in_my_reports(client, cast):
     client.force_login(cast.coordinator)
     page = client.get(reverse("reports:mine")).content.decode()
@@ -95,11 +106,7 @@ def test_coordinator_cannot_approve(client, cast):
 
 
 def test_nobody_edits_a_locked_report(client, cast):
-    client.force_login(cast.coordinator)
-    post(client, cast, action="submit")
-    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
-    client.force_login(cast.manager)
-    client.post(reverse("reports:approve", args=[report.pk]))
+    report = approved_report(client, cast)
     client.force_login(cast.coordinator)
     response = post(client, cast, situation="Muutettu jälkikäteen")
     assert response.status_code == 409
@@ -111,11 +118,7 @@ def test_nobody_edits_a_locked_report(client, cast):
 
 
 def test_manager_reopens_with_a_reason_and_it_is_recorded(client, cast):
-    client.force_login(cast.coordinator)
-    post(client, cast, action="submit")
-    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
-    client.force_login(cast.manager)
-    client.post(reverse("reports:approve", args=[report.pk]))
+    report = approved_report(client, cast)
     client.post(reverse("reports:reopen", args=[report.pk]), {"reason": ""})
     report.refresh_from_db()
     assert report.state == "approved"  # no reason, no reopening
