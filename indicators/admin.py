@@ -41,6 +41,14 @@ class MetricAdmin(admin.ModelAdmin):
     list_select_related = ["project", "goal"]
     inlines = [TargetInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A metric's project and subproject say which report owns its values: once it has
+        values, moving it would leave them with a report that no longer carries them."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.values.exists():
+            fields += ["project", "subproject"]
+        return fields
+
     @admin.display(description="name")
     def short_name(self, metric):
         return metric.name[:100]

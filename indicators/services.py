@@ -1,8 +1,9 @@
 """Writes of metric values, and the rules that check a value before it is saved."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,18 +53,23 @@ class ParsedValue:
         return self.value is None and not self.text
 
 
-def _number(raw: str) -> Decimal:
-    cleaned = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".").rstrip("%€")
+# The unit a user may type after a number of the kind ("12 %", "1 250,50 €").
+UNIT_SUFFIXES = {Metric.Kind.SHARE: "%", Metric.Kind.MONEY: "€"}
+# Digits with an optional sign, decimal point and exponent: no underscores, no other scripts.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
+
+
+def _number(raw: str, kind: str) -> Decimal:
+    cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    suffix = UNIT_SUFFIXES.get(kind)
+    if suffix and cleaned.endswith(suffix):
+        cleaned = cleaned[: -len(suffix)]
     if len(cleaned) > 40:  # no number the column holds is this long; refuse before parsing
         raise ValidationError(_("The value is too large: at most %(limit)s.") % {
             "limit": "9 999 999 999"})
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(_("Enter a number, e.g. 12 or 3,5.")) from None
-    if not number.is_finite():
+    if not NUMBER.fullmatch(cleaned):
         raise ValidationError(_("Enter a number, e.g. 12 or 3,5."))
-    return number
+    return Decimal(cleaned)
 
 
 def parse_metric_input(metric: Metric, raw) -> ParsedValue:
@@ -72,8 +78,13 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
     Raises ValidationError with a message the user can act on."""
     if raw is None:
         return ParsedValue(None, "")
-    if isinstance(raw, bool):
+    if isinstance(raw, bool):  # an Excel TRUE/FALSE cell: an answer, not a number
+        if metric.kind != Metric.Kind.YES_NO:
+            raise ValidationError(_("Enter a number, e.g. 12 or 3,5."))
         raw = "1" if raw else "0"
+    if isinstance(raw, int | float | Decimal):  # an Excel number cell: written out in full
+        number = Decimal(str(raw))
+        raw = f"{number:f}" if number.is_finite() else str(raw)
     text = str(raw).strip()
     if not text:
         return ParsedValue(None, "")
@@ -91,7 +102,7 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
         raise ValidationError(_("Answer yes or no (kyllä/ei)."))
     if metric.kind == Metric.Kind.PHASE and text.lower() in PHASE_NAMES:
         return ParsedValue(Decimal(PHASE_NAMES[text.lower()]), "")
-    number = _number(text)
+    number = _number(text, metric.kind)
     if abs(number) >= VALUE_LIMIT:
         raise ValidationError(_("The value is too large: at most %(limit)s.") % {
             "limit": "9 999 999 999"})
@@ -173,25 +184,31 @@ def metric_value_set(
         metric=metric, period=period, category=category
     ).first()
     old = _as_record(existing)
-    if existing is not None and existing.published:
-        raise ValueLocked(_(
-            "The value of %(code)s for %(month)s is approved and published; the project "
-            "manager must reopen its report before it can change."
-        ) % {"code": metric.code, "month": f"{period:%m/%Y}"})
     if parsed.is_empty:
         if existing is None:
             return None, None
+        _refuse_if_published(existing)
         existing.delete()
         return None, {"old": old, "new": None}
     if existing is None:
         existing = MetricValue(metric=metric, period=period, category=category)
-    existing.value, existing.text_value = parsed.value, parsed.text
-    existing.comment, existing.entered_by = comment, user
-    new = _as_record(existing)
+    new = _as_record(MetricValue(value=parsed.value, text_value=parsed.text, comment=comment))
     if new == old:
         return existing, None
+    _refuse_if_published(existing)
+    existing.value, existing.text_value = parsed.value, parsed.text
+    existing.comment, existing.entered_by = comment, user
     existing.save()
     return existing, {"old": old, "new": new}
+
+
+def _refuse_if_published(value: MetricValue) -> None:
+    """Resending a published value unchanged is fine; changing it is not."""
+    if value.published:
+        raise ValueLocked(_(
+            "The value of %(code)s for %(month)s is approved and published; the project "
+            "manager must reopen its report before it can change."
+        ) % {"code": value.metric.code, "month": f"{value.period:%m/%Y}"})
 
 
 def _as_record(value: MetricValue | None) -> dict | None:

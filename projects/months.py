@@ -4,9 +4,10 @@ import datetime as dt
 import re
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 # The months the portal accepts anywhere (URLs, forms, imports). Outside them a month is
 # refused: nothing is reported for 1900, and a month near year 9999 would make the month
 # after it (dashboards, deadlines) impossible to compute.
@@ -27,6 +28,14 @@ def parse_month(text: str) -> dt.date:
         raise ValueError(_("Give a month between %(first)s and %(last)s.") % {
             "first": f"{FIRST_YEAR}-01", "last": f"{LAST_YEAR}-12"})
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def month_or_404(text: str) -> dt.date:
+    """The month a URL names; a 404 for anything that is not one."""
+    try:
+        return parse_month(text)
+    except ValueError:
+        raise Http404 from None
 
 
 def add_months(month: dt.date, count: int) -> dt.date:

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from projects import permissions
-from projects.months import parse_month
+from projects.months import month_or_404
 from reports import excel
 
 # Room for the form fields and multipart boundaries around the file itself.
@@ -38,19 +38,12 @@ class UploadForm(forms.Form):
                 })
 
 
-def _month_or_404(text: str):
-    try:
-        return parse_month(text)
-    except ValueError:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def excel_template(request: HttpRequest, project_id: int, month: str) -> HttpResponse:
     """The month's reporting template of the project as .xlsx, for its manager."""
     project = permissions.get_visible_project_or_404(request.user, project_id)
-    period = _month_or_404(month)
+    period = month_or_404(month)
     if not permissions.can_review_reports(request.user, project):
         raise PermissionDenied
     content = excel.build_template(project=project, month=period)
@@ -77,7 +70,7 @@ def _page(request, project, period, form, result=None, status=200) -> HttpRespon
 def excel_upload(request: HttpRequest, project_id: int, month: str) -> HttpResponse:
     """Upload a filled-in template: errors by sheet, row and column, or what was imported."""
     project = permissions.get_visible_project_or_404(request.user, project_id)
-    period = _month_or_404(month)
+    period = month_or_404(month)
     if not excel.can_upload(request.user, project):
         raise PermissionDenied
     if request.method != "POST":

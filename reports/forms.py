@@ -64,10 +64,14 @@ class ReportForm(forms.Form):
         if project_report:  # the project's own report carries metric values only
             for name in REPORT_FIELDS:
                 del self.fields[name]
+        # Inputs whose value last month is shown beside them (read with the input).
+        self.with_previous = {row.field_name for row in rows if row.previous_display}
         for row in rows:
             self.fields[row.field_name] = self._value_field(row)
             self.fields[row.comment_field_name] = forms.CharField(
-                label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH,
+                label=gettext("Comment (%(metric)s)") % {"metric": row.metric.code + (
+                    f" – {row.category.name}" if row.category else "")},
+                required=False, max_length=COMMENT_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"size": 30}),
             )
         for form_field in self.fields.values():
@@ -79,6 +83,8 @@ class ReportForm(forms.Form):
                     "limit": form_field.max_length}
             if disabled:
                 form_field.disabled = True
+        for name in self.with_previous:
+            self._describe(name)
 
     def mark_errors(self, extra: dict[str, list[str]] | None = None) -> None:
         """Tie error messages to their inputs for screen readers; add errors found later
@@ -92,12 +98,17 @@ class ReportForm(forms.Form):
                     self.add_error(None, message)
         for name in self.errors:
             if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                ids = [f"id_{name}_error"]
-                if self.fields[name].help_text:
-                    ids.append(f"id_{name}_helptext")
-                attrs["aria-describedby"] = " ".join(ids)
-                attrs["aria-invalid"] = "true"
+                self._describe(name, error=True)
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def _describe(self, name: str, error: bool = False) -> None:
+        """Point the input at what is written about it: its error, help and last month."""
+        ids = [f"id_{name}_error"] if error else []
+        if self.fields[name].help_text:
+            ids.append(f"id_{name}_helptext")
+        if name in self.with_previous:
+            ids.append(f"id_{name}_previous")
+        self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
     @staticmethod
     def _initial(report: MonthlyReport | None, rows: list[MetricRow]) -> dict:

@@ -102,12 +102,20 @@ def _bump(report: MonthlyReport, fields: list[str]) -> None:
     report.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def check_length(text, limit: int) -> None:
+    """Refuse a text longer than the limit, saying how long it is."""
+    if isinstance(text, str) and len(text) > limit:
+        raise ValidationError(_("Write at most %(limit)d characters (now %(count)d).") % {
+            "limit": limit, "count": len(text)})
+
+
 def _check_lengths(texts: dict[str, str], limit: int) -> None:
-    too_long = {
-        name: [_("Write at most %(limit)d characters (now %(count)d).") % {
-            "limit": limit, "count": len(text)}]
-        for name, text in texts.items() if isinstance(text, str) and len(text) > limit
-    }
+    too_long = {}
+    for name, text in texts.items():
+        try:
+            check_length(text, limit)
+        except ValidationError as error:
+            too_long[name] = error.messages
     if too_long:
         raise ValidationError(too_long)
 
@@ -177,11 +185,15 @@ def monthly_report_save(
             setattr(report, name, data.fields[name])
     value_changes = {}
     for item in data.values:
-        _owned_value(report, item)
-        _value, change = metric_value_set(
-            metric=item.metric, period=period, category=item.category, parsed=item.parsed,
-            comment=item.comment, user=user,
-        )
+        try:
+            _owned_value(report, item)
+            _value, change = metric_value_set(
+                metric=item.metric, period=period, category=item.category, parsed=item.parsed,
+                comment=item.comment, user=user,
+            )
+        except ValidationError as error:  # said at the value's own field
+            field_key = f"{item.metric.pk}" + (f"_{item.category.pk}" if item.category else "")
+            raise ValidationError({f"metric_{field_key}": error.messages}) from None
         if change:
             key = item.metric.code + (f" / {item.category.name}" if item.category else "")
             value_changes[key] = change
@@ -243,23 +255,27 @@ def monthly_report_submit(*, report: MonthlyReport, user) -> MonthlyReport:
     return report
 
 
-def _manager_transition(report: MonthlyReport, user, allowed_from, action_text) -> MonthlyReport:
+def _manager_transition(report: MonthlyReport, user, allowed_from, *, refused: str,
+                        wrong_state: str) -> MonthlyReport:
+    """The report, locked for the manager's action; `refused` is said to anyone else and
+    `wrong_state` (with the report's %(state)s) when the report is not in `allowed_from`."""
     report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("subproject").get(
         pk=report.pk
     )
     if not permissions.can_review_reports(user, report.project_id):
-        raise PermissionDenied(_("Only the project manager can %(action)s reports.") % {
-            "action": action_text})
+        raise PermissionDenied(refused)
     if report.state not in allowed_from:
-        raise ValidationError(_("The report is %(state)s and cannot be %(action)s now.") % {
-            "state": report.get_state_display(), "action": action_text})
+        raise ValidationError(wrong_state % {"state": report.get_state_display()})
     return report
 
 
 @transaction.atomic
 def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> MonthlyReport:
     """Send a submitted report back to the coordinator with the manager's comment."""
-    report = _manager_transition(report, user, [MonthlyReport.State.SUBMITTED], _("returned"))
+    report = _manager_transition(
+        report, user, [MonthlyReport.State.SUBMITTED],
+        refused=_("Only the project manager can return reports."),
+        wrong_state=_("The report cannot be returned now: its state is %(state)s."))
     if not comment.strip():
         raise ValidationError({"comment": [_("Tell the coordinator what to fix.")]})
     _check_lengths({"comment": comment}, TEXT_MAX_LENGTH)
@@ -277,7 +293,9 @@ def monthly_report_approve(*, report: MonthlyReport, user) -> MonthlyReport:
     it is approved without being submitted first."""
     allowed = ([MonthlyReport.State.SUBMITTED, *EDITABLE_STATES] if report.is_project_report
                else [MonthlyReport.State.SUBMITTED])
-    report = _manager_transition(report, user, allowed, _("approved"))
+    report = _manager_transition(
+        report, user, allowed, refused=_("Only the project manager can approve reports."),
+        wrong_state=_("The report cannot be approved now: its state is %(state)s."))
     report.state = MonthlyReport.State.APPROVED
     report.approved_at, report.approved_by = timezone.now(), user
     _bump(report, ["state", "approved_at", "approved_by"])
@@ -300,7 +318,10 @@ def monthly_report_approve_many(*, reports, user) -> int:
 @transaction.atomic
 def monthly_report_reopen(*, report: MonthlyReport, user, reason: str) -> MonthlyReport:
     """Unlock an approved report for corrections; the reason is recorded."""
-    report = _manager_transition(report, user, [MonthlyReport.State.APPROVED], _("reopened"))
+    report = _manager_transition(
+        report, user, [MonthlyReport.State.APPROVED],
+        refused=_("Only the project manager can reopen reports."),
+        wrong_state=_("The report cannot be reopened now: its state is %(state)s."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for reopening.")]})
     _check_lengths({"reason": reason}, TEXT_MAX_LENGTH)

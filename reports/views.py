@@ -13,19 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.services import check_period
 from projects import permissions
 from projects import selectors as project_selectors
 from projects.models import Project
-from projects.months import month_start, parse_month
+from projects.months import month_or_404, month_start
 from reports import selectors, services
 from reports.forms import CommentForm, ReopenForm, ReportForm
-
-
-def _month_or_404(text: str):
-    try:
-        return parse_month(text)
-    except ValueError:
-        raise Http404 from None
 
 
 @login_required
@@ -45,7 +39,8 @@ def _may_edit(user, owner) -> bool:
     return permissions.can_edit_report(user, owner)
 
 
-def _report_page(request, owner, month, form=None, conflict=None, status=200):
+def _report_page(request, owner, month, form=None, conflict=None, status=200,
+                 manager_form=None):
     """The report form of a subproject's month, or of the project's own report (owner is the
     project). A reader outside the project sees only published values."""
     project_report = isinstance(owner, Project)
@@ -55,6 +50,12 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200):
     editable = _may_edit(request.user, owner) and (
         report is None or report.state in services.EDITABLE_STATES
     )
+    closed_month = ""  # why nothing can be reported for the month, if so
+    if editable and report is None:
+        try:
+            check_period(month, project)
+        except ValidationError as error:
+            editable, closed_month = False, " ".join(error.messages)
     rows = selectors.metric_rows(
         owner, month, published_only=not permissions.roles_in(request.user, project))
     if form is None:
@@ -64,10 +65,13 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200):
         "subproject": subproject, "project": project, "month": month,
         "project_report": project_report,
         "report": report, "form": form, "editable": editable, "conflict": conflict,
+        "closed_month": closed_month,
         "is_manager": permissions.can_review_reports(request.user, project.pk),
         "history": selectors.report_history(report) if report else [],
         "deadline": selectors.deadline_for(project, month),
-        "comment_form": CommentForm(), "reopen_form": ReopenForm(),
+        # The manager's return or reopen form, as typed when it was refused.
+        "comment_form": manager_form if isinstance(manager_form, CommentForm) else CommentForm(),
+        "reopen_form": manager_form if isinstance(manager_form, ReopenForm) else ReopenForm(),
     }
     if not project_report:
         context["suggested"] = (report.suggested_light if report and report.suggested_light
@@ -80,7 +84,7 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200):
 @login_required
 def report_edit(request: HttpRequest, subproject_id: int, month: str) -> HttpResponse:
     subproject = selectors.get_visible_subproject(request.user, subproject_id)
-    return _report_view(request, subproject, _month_or_404(month))
+    return _report_view(request, subproject, month_or_404(month))
 
 
 @login_required
@@ -88,7 +92,7 @@ def project_report_edit(request: HttpRequest, project_id: int, month: str) -> Ht
     """The project's own report of the month: the values of the goal and project metrics,
     entered and approved by the manager."""
     project = permissions.get_visible_project_or_404(request.user, project_id)
-    return _report_view(request, project, _month_or_404(month))
+    return _report_view(request, project, month_or_404(month))
 
 
 def _report_view(request, owner, period):
@@ -175,15 +179,28 @@ def _next_or(request, default: str) -> str:
     return default
 
 
-def _manager_action(request, report_id: int, action):
+def _manager_action(request, report_id: int, action, form_class=None):
+    """Run a manager's action on a report. A refusal tied to the action's form (an empty or
+    too long comment) shows the report page again with the form as typed and the error at
+    its field; other refusals return to the page with the message."""
     report = selectors.get_visible_report(request.user, report_id)
     url = report_url(report)
     if not permissions.can_review_reports(request.user, report.project_id):
         raise PermissionDenied
+    form = form_class(request.POST) if form_class else None
     try:
         action(report)
     except ValidationError as error:
+        fields = getattr(error, "error_dict", {})
+        if form is None or not set(fields) <= set(form.fields):
+            messages.error(request, " ".join(error.messages))
+            return redirect(_next_or(request, url))
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, error)
         messages.error(request, " ".join(error.messages))
+        owner = report.project if report.is_project_report else report.subproject
+        return _report_page(request, owner, report.period, manager_form=form, status=422)
     return redirect(_next_or(request, url))
 
 
@@ -196,7 +213,7 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
         )
         messages.success(request, _("The report was returned to the coordinator."))
 
-    return _manager_action(request, report_id, act)
+    return _manager_action(request, report_id, act, CommentForm)
 
 
 @login_required
@@ -218,7 +235,7 @@ def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
         )
         messages.success(request, _("The report was reopened for corrections."))
 
-    return _manager_action(request, report_id, act)
+    return _manager_action(request, report_id, act, ReopenForm)
 
 
 _REPORT_ID = re.compile(r"[0-9]{1,18}")  # a database id: digits that fit a bigint
@@ -237,7 +254,7 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
     if not permissions.can_review_reports(request.user, project):
         raise PermissionDenied
-    month = _month_or_404(request.GET["month"]) if request.GET.get("month") else None
+    month = month_or_404(request.GET["month"]) if request.GET.get("month") else None
     if month is None:
         period = selectors.current_period(project)
         month = period.month if period else month_start(timezone.localdate())

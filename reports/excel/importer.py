@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from indicators.services import check_period, parse_metric_input
+from indicators.services import COMMENT_MAX_LENGTH, check_period, parse_metric_input
 from projects import permissions
 from projects.models import Project
 from reports import selectors
@@ -33,6 +33,7 @@ from reports.excel.reader import (
     CellError,
     Errors,
     ImportResult,
+    check_formulas,
     check_headers,
     check_meta,
     file_error,
@@ -43,10 +44,12 @@ from reports.excel.reader import (
 from reports.models import MonthlyReport, ReportEvent
 from reports.services import (
     EDITABLE_STATES,
+    TEXT_MAX_LENGTH,
     ReportConflict,
     ReportInput,
     ReportLocked,
     ValueInput,
+    check_length,
     monthly_report_save,
 )
 from workpackages.models import Subproject
@@ -207,6 +210,7 @@ class _Validator:
                     fields[name] = _progress(cells[index])
                 else:
                     fields[name] = normalise(cells[index])
+                    check_length(fields[name], TEXT_MAX_LENGTH)
             except ValidationError as error:
                 failed.extend((get_column_letter(index + 1), m) for m in error.messages)
         report = self.reports.get(sub.pk)
@@ -254,6 +258,12 @@ class _Validator:
             return
         comment = normalise(cells[7])
         try:
+            check_length(comment, COMMENT_MAX_LENGTH)
+        except ValidationError as error:
+            comment_errors = error.messages
+        else:
+            comment_errors = []
+        try:
             parsed = parse_metric_input(row.metric, cells[6])
         except ValidationError as error:
             parsed, messages = None, error.messages
@@ -267,9 +277,10 @@ class _Validator:
                 return
         if not self.allowed(sheet, number, sub, "G", cells[10]):
             return
-        for message in messages:
-            self.error(sheet, number, "G", message)
-        if parsed is None:
+        for column, column_messages in (("G", messages), ("H", comment_errors)):
+            for message in column_messages:
+                self.error(sheet, number, column, message)
+        if parsed is None or comment_errors:
             return
         self.change(sheet, number, sub).values.append(
             ValueInput(row.metric, row.category, parsed, comment))
@@ -302,6 +313,9 @@ def import_workbook(*, project: Project, month: dt.date, user, file) -> ImportRe
         return errors.result()
     check_headers(REPORTS_SHEET, report_rows, REPORT_HEADERS, errors)
     check_headers(METRICS_SHEET, metric_rows, METRIC_HEADERS, errors)
+    if errors:
+        return errors.result()
+    check_formulas(data, {REPORTS_SHEET: report_rows, METRICS_SHEET: metric_rows}, errors)
     if errors:
         return errors.result()
     try:

@@ -159,6 +159,44 @@ def _damaged_message() -> str:
              "the template again and copy your entries into it.")
 
 
+def check_formulas(data: bytes, rows_by_sheet: dict, errors: Errors) -> None:
+    """A formula whose result the file does not hold (a file written by a program, not saved
+    by Excel) reads as an empty cell, and an empty value cell deletes the stored value: such a
+    cell is an error instead. Reads the file once more, with formulas (bounded by the limits
+    open_workbook checked)."""
+    if _has_no_formula(data):
+        return
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for name, rows in rows_by_sheet.items():
+            empty = {(number, index) for number, cells in rows[1:]
+                     for index, value in enumerate(cells) if value is None}
+            if not empty:
+                continue
+            for number, values in enumerate(
+                workbook[name].iter_rows(max_row=MAX_SHEET_ROWS, values_only=True), start=1,
+            ):
+                for index, value in enumerate(values[:MAX_SHEET_COLUMNS]):
+                    if ((number, index) in empty and isinstance(value, str)
+                            and value.startswith("=")):
+                        errors.add(name, number, get_column_letter(index + 1), _(
+                            "The cell holds a formula but no computed value. Type the value "
+                            "itself, or open the file in Excel and save it again."))
+    finally:
+        workbook.close()
+
+
+def _has_no_formula(data: bytes) -> bool:
+    """True when no worksheet of the (compressed) file has a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.filename.startswith("xl/worksheets/") and re.search(
+                rb"<(?:[\w.-]+:)?f[\s>/]", archive.read(member)
+            ):
+                return False
+    return True
+
+
 def read_rows(workbook, name: str, width: int, limit: int, errors: Errors):
     """Rows of a sheet as (row number, cells) padded to the width; None if it is missing,
     too long or too large (then the error is recorded). Never reads beyond MAX_SHEET_ROWS
