@@ -14,6 +14,7 @@ from projects.models import Membership, Project
 from projects.months import add_months, month_start
 from reports import selectors
 from reports.models import MonthlyReport, Reminder, ReportingPeriod
+from workpackages.models import Subproject
 
 REMIND_DAYS_BEFORE = 3
 log = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ def send_reminders(*, today: dt.date | None = None) -> int:
     ).select_related("project")
     with translation.override(settings.LANGUAGE_CODE):
         for period in periods:
-            expected = selectors.reportable_subprojects([period.project_id], period.month)
+            expected = Subproject.objects.filter(project_id=period.project_id).expected_to_report(
+                period.month)
             done = set(
                 MonthlyReport.objects.filter(
                     subproject__in=expected, period=period.month,

@@ -106,8 +106,8 @@ class _Validator:
     def __init__(self, *, project: Project, month: dt.date, user, errors: Errors):
         self.month, self.user, self.errors = month, user, errors
         self.subprojects = {
-            s.code: s for s in selectors.reportable_subprojects([project.pk], month)
-            .select_related("project")
+            s.code: s for s in Subproject.objects.filter(project=project)
+            .expected_to_report(month).select_related("project")
         }
         self.reports = {
             r.subproject_id: r

@@ -32,6 +32,7 @@ from reports.excel.format import (
 )
 from reports.models import MonthlyReport
 from reports.services import EDITABLE_STATES
+from workpackages.models import Subproject
 
 REPORT_WIDTHS = (10, 30, 14, 14, 12, 50, 50, 35, 35, 35, 8, 8)
 METRIC_WIDTHS = (10, 14, 45, 18, 18, 10, 14, 35, 18, 14, 8, 8)
@@ -126,7 +127,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
     to report, a Mittarit row per metric (and category) due, both filled with what has been
     saved so far; rows of submitted and approved reports are locked and marked."""
     subprojects = list(
-        selectors.reportable_subprojects([project.pk], month)
+        Subproject.objects.filter(project=project).expected_to_report(month)
         .select_related("work_package").order_by("work_package__code_sort", "code_sort")
     )
     reports = {
