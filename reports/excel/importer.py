@@ -16,10 +16,10 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services import check_period, parse_metric_input
 from projects import permissions
+from projects.formatting import LIGHT_NAMES_FI
 from projects.models import Project
 from reports import selectors
 from reports.excel.format import (
-    LIGHT_NAMES,
     METRIC_HEADERS,
     METRICS_SHEET,
     REPORT_FIELDS,
@@ -66,11 +66,11 @@ def _light(value) -> str:
     text = normalise(value).lower()
     if not text:
         return ""
-    for light, name in LIGHT_NAMES.items():
-        if text in (name, light.value):
-            return light.value
+    for light, name in LIGHT_NAMES_FI.items():
+        if text in (name, light):
+            return light
     raise ValidationError(_("Choose a status light: %(names)s.") % {
-        "names": ", ".join(LIGHT_NAMES.values())})
+        "names": ", ".join(LIGHT_NAMES_FI.values())})
 
 
 def _progress(value) -> int | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import DisaggregationCategory, Metric, MetricValue
 from indicators.selectors import owned_metrics
 from indicators.services import is_sudden_change, metrics_due
+from projects.formatting import decimal_comma
 from projects.models import Project
 from projects.months import add_months
 from workpackages.models import Subproject
@@ -78,9 +79,7 @@ def display_value(metric: Metric, value: MetricValue | None) -> str:
         return str(_("yes")) if value.value else str(_("no"))
     if metric.kind == Metric.Kind.PHASE:
         return str(dict(Metric.PHASES).get(int(value.value), value.value))
-    number = value.value.normalize()
-    text = f"{number:f}".replace(".", ",")
-    return f"{text} {metric.unit}".strip()
+    return f"{decimal_comma(value.value)} {metric.unit}".strip()
 
 
 def metric_rows(owner: Subproject | Project, month: dt.date, *,
