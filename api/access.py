@@ -81,9 +81,9 @@ def reader_for(request) -> Reader:
             reader = Reader(request.user, client, client_project_ids(client), frozenset())
         else:
             user = request.user
-            members = frozenset(permissions.member_project_ids(user))
-            everything = permissions.is_national_viewer(user)
-            reader = Reader(user, None, None if everything else members, members)
+            readable = permissions.readable_project_ids(user)
+            reader = Reader(user, None, None if readable is None else frozenset(readable),
+                            frozenset(permissions.member_project_ids(user)))
         request._api_reader = reader
     return reader
 

@@ -1,8 +1,9 @@
 """The base of every endpoint: read-only, authenticated by token or session, throttled,
 cursor-paginated JSON, streamed CSV, and conditional GET.
 
-Everything is configured here per view, so the API needs no project-wide REST_FRAMEWORK
-settings beyond the schema class."""
+Everything is configured here per view. settings.REST_FRAMEWORK holds only defaults for a
+DRF view that sets none of its own: the schema class and, so that a view which forgets
+still refuses strangers, session login and signed-in readers only."""
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend

@@ -11,8 +11,9 @@ Rules every page follows
   adds only what cannot be derived — the manager's light override and summary.
 - A work package's light is the worst light of its subprojects' approved reports
   (reports.rollups.worst_light) unless the manager overrode it in the month's roll-up.
-- Completeness is reports.selectors.completeness: expected = started subprojects planned to
-  run in the month, reported = submitted or approved.
+- Completeness is reports.selectors.completeness: expected =
+  Subproject.objects.expected_to_report (started subprojects planned to run in the month),
+  reported = submitted or approved.
 - Budget use is the actual costs of the months up to the chosen month over the planned
   budget of all years; by year, each year's plan against its costs up to the month."""
 
@@ -265,19 +266,13 @@ class Dashboard(ReportingRate):
 # --- The sections, each a fixed number of queries ----------------------------------------
 
 
-def _expected(sub: Subproject, month: dt.date) -> bool:
-    """reports.selectors.reportable_subprojects' rule for one subproject already in hand."""
-    return not sub.starts_later and (sub.start_month is None or sub.start_month <= month) and (
-        sub.end_month is None or sub.end_month >= month)
-
-
 def _subproject_rows(scope: Scope, month: dt.date) -> dict[int, SubprojectRow]:
     """A row per subproject of the page, with its activities: two queries."""
     subprojects = with_activities(
-        Subproject.objects.filter(scope.subprojects).select_related("work_package",
-                                                                     "organisation")
+        Subproject.objects.filter(scope.subprojects).with_expected_to_report(month)
+        .select_related("work_package", "organisation")
         .order_by("work_package__code_sort", "code_sort"))
-    return {s.pk: SubprojectRow(s, _expected(s, month)) for s in subprojects}
+    return {s.pk: SubprojectRow(s, s.expected_to_report) for s in subprojects}
 
 
 def _reports(scope: Scope, month: dt.date, since: dt.date | None) -> QuerySet[MonthlyReport]:

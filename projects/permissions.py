@@ -1,6 +1,8 @@
-"""Who may see and do what. Every page, API endpoint, export, document, task and admin
-action asks here; the API's token readers (api/access.py) only say which projects a token
-covers and then apply the same rules.
+"""Who may see and do what. Every page, API endpoint, export and document request asks
+here, and so do the reporting services, which the Excel import and the admin's report
+actions go through. Decided elsewhere: which projects an API token covers (api/access.py,
+which then narrows with the same `narrow()`), and what a staff user may change in the admin
+(Django's staff flag and model permissions).
 
 Roles come from memberships, a person's role in a project:
 - coordinator: edits the monthly reports of the subprojects they are responsible for;

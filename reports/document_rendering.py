@@ -19,13 +19,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from projects.models import Membership
+from reports.mail import keyed_email
 from reports.models import GeneratedDocument
 
 log = logging.getLogger(__name__)
@@ -139,14 +139,10 @@ def document_failed(*, document_id: int, error: str) -> None:
 def _mail(subject: str, body: str, to: list[str], *, key: str) -> None:
     """Send one notification, sent from inside the transaction that records it.
 
-    The Message-ID is derived from the effect's idempotency key, so in the one window where
-    a message can go out twice (the worker dies between handing the mail to the server and
-    the commit) the copies carry the same Message-ID and mail clients show one. A mail
+    Its Message-ID is derived from the effect's idempotency key (reports.mail). A mail
     server that is down does not undo the document: the failure is logged, the document is
     in the portal anyway."""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "sote-portal"
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to,
-                           headers={"Message-ID": f"<sote-portal.{key}@{domain}>"})
+    message = keyed_email(subject, body, to, key=key)
     try:
         message.send()
     except (OSError, smtplib.SMTPException):

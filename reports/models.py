@@ -50,10 +50,6 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.project.code} {self.month:%Y-%m}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
 
 class MonthlyReport(ProjectAudited, models.Model):
     """Kuukausiraportti: the status of one subproject in one month — or, without a

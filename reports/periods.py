@@ -5,7 +5,6 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 from projects.models import Membership, Project
 from projects.months import add_months, month_start
 from reports import selectors
+from reports.mail import keyed_email
 from reports.models import MonthlyReport, Reminder, ReportingPeriod
+from workpackages.models import Subproject
 
 REMIND_DAYS_BEFORE = 3
 log = logging.getLogger(__name__)
@@ -54,18 +55,14 @@ def _send_once(period, user, kind, today, subject, body) -> bool:
     exactly when the mail went out — a worker killed before the commit leaves no row and the
     redelivered task sends it; a second delivery running at the same time waits for the
     first's row and then skips. A mail server that refuses rolls the row back, and the task
-    is retried (reports/tasks.py). The Message-ID comes from the key, so the copies from the
-    one window where a mail can go out twice (killed between the mail server's acceptance
-    and the commit) are one message to the recipient's mail client."""
+    is retried (reports/tasks.py). The Message-ID comes from the key (reports.mail)."""
     if not user.email:
         return False
     key = f"reminder-{period.pk}-{user.pk}-{kind}-{today:%Y%m%d}"
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "sote-portal"
     try:
         with transaction.atomic():
             Reminder.objects.create(period=period, user=user, kind=kind, sent_on=today)
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
-                         headers={"Message-ID": f"<sote-portal.{key}@{domain}>"}).send()
+            keyed_email(subject, body, [user.email], key=key).send()
     except IntegrityError:
         return False
     except smtplib.SMTPRecipientsRefused as error:  # a bad address: remind the others
@@ -85,7 +82,8 @@ def send_reminders(*, today: dt.date | None = None) -> int:
     ).select_related("project")
     with translation.override(settings.LANGUAGE_CODE):
         for period in periods:
-            expected = selectors.reportable_subprojects([period.project_id], period.month)
+            expected = Subproject.objects.filter(project_id=period.project_id).expected_to_report(
+                period.month)
             done = set(
                 MonthlyReport.objects.filter(
                     subproject__in=expected, period=period.month,

@@ -2,7 +2,7 @@
 outputs, budgets and risks."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.audit import ProjectAudited
@@ -112,13 +112,27 @@ class Goal(ProjectAudited, models.Model):
         super().save(*args, **kwargs)
 
 
+def _expected_to_report(month) -> Q:
+    """The one rule of who reports: started (not flagged "alkaa myöhemmin") and planned to
+    run in the month, an open start or end counting as running."""
+    return (
+        Q(starts_later=False)
+        & (Q(start_month__lte=month) | Q(start_month__isnull=True))
+        & (Q(end_month__gte=month) | Q(end_month__isnull=True))
+    )
+
+
 class SubprojectQuerySet(models.QuerySet):
-    def active_in(self, month):
-        """Subprojects whose planned months include the month (open ends count as active)."""
-        return self.filter(
-            Q(start_month__lte=month) | Q(start_month__isnull=True),
-            Q(end_month__gte=month) | Q(end_month__isnull=True),
-        )
+    def expected_to_report(self, month):
+        """The subprojects whose report of the month is expected. `month` is a date or an
+        expression giving one per row (an F() of an annotated month)."""
+        return self.filter(_expected_to_report(month))
+
+    def with_expected_to_report(self, month):
+        """Every subproject, each with `expected_to_report` (a bool) for the month: the same
+        rule for pages that list the subprojects not expected to report too."""
+        return self.annotate(expected_to_report=ExpressionWrapper(
+            _expected_to_report(month), output_field=models.BooleanField()))
 
 
 class Subproject(ProjectAudited, models.Model):

@@ -8,8 +8,6 @@ from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from reports.models import StatusLight
-
 FORMAT_VERSION = "1"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,12 +26,9 @@ METRIC_HEADERS = (
 REPORT_FIELDS = (
     "light", "progress", "situation", "next_steps", "problems", "help_needed", "light_reason",
 )
-LIGHT_NAMES = {
-    StatusLight.GREEN: "vihreä", StatusLight.YELLOW: "keltainen", StatusLight.RED: "punainen",
-    StatusLight.GREY: "harmaa", StatusLight.BLUE: "sininen",
-}
+# A yes/no metric's answers. The lights and the phase scale are written by the Finnish
+# names of the documents (projects.formatting: LIGHT_NAMES_FI, PHASE_NAMES_FI).
 YES_NO_NAMES = ("kyllä", "ei")
-PHASE_NAMES = ("suunnittelu", "testaus", "käyttöönotto", "vakiintunut")  # 1–4
 
 
 def clean_text(value: str) -> str:

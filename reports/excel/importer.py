@@ -16,10 +16,10 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services import COMMENT_MAX_LENGTH, check_period, parse_metric_input
 from projects import permissions
+from projects.formatting import LIGHT_NAMES_FI
 from projects.models import Project
 from reports import selectors
 from reports.excel.format import (
-    LIGHT_NAMES,
     METRIC_HEADERS,
     METRICS_SHEET,
     REPORT_FIELDS,
@@ -69,11 +69,11 @@ def _light(value) -> str:
     text = normalise(value).lower()
     if not text:
         return ""
-    for light, name in LIGHT_NAMES.items():
-        if text in (name, light.value):
-            return light.value
+    for light, name in LIGHT_NAMES_FI.items():
+        if text in (name, light):
+            return light
     raise ValidationError(_("Choose a status light: %(names)s.") % {
-        "names": ", ".join(LIGHT_NAMES.values())})
+        "names": ", ".join(LIGHT_NAMES_FI.values())})
 
 
 def _progress(value) -> int | None:
@@ -109,8 +109,8 @@ class _Validator:
     def __init__(self, *, project: Project, month: dt.date, user, errors: Errors):
         self.month, self.user, self.errors = month, user, errors
         self.subprojects = {
-            s.code: s for s in selectors.reportable_subprojects([project.pk], month)
-            .select_related("project")
+            s.code: s for s in Subproject.objects.filter(project=project)
+            .expected_to_report(month).select_related("project")
         }
         self.reports = {
             r.subproject_id: r

@@ -13,16 +13,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Metric
+from projects.formatting import LIGHT_NAMES_FI, PHASE_NAMES_FI
 from projects.models import Project
 from projects.spreadsheets import is_formula_like
 from reports import selectors
 from reports.excel.format import (
     FORMAT_VERSION,
-    LIGHT_NAMES,
     META_SHEET,
     METRIC_HEADERS,
     METRICS_SHEET,
-    PHASE_NAMES,
     REPORT_FIELDS,
     REPORT_HEADERS,
     REPORTS_SHEET,
@@ -32,6 +31,7 @@ from reports.excel.format import (
 )
 from reports.models import MonthlyReport
 from reports.services import EDITABLE_STATES
+from workpackages.models import Subproject
 
 REPORT_WIDTHS = (10, 30, 14, 14, 12, 50, 50, 35, 35, 35, 8, 8)
 METRIC_WIDTHS = (10, 14, 45, 18, 18, 10, 14, 35, 18, 14, 8, 8)
@@ -62,7 +62,7 @@ def _metric_cell(row: selectors.MetricRow):
     if row.metric.kind == Metric.Kind.YES_NO:
         return YES_NO_NAMES[0] if value.value else YES_NO_NAMES[1]
     if row.metric.kind == Metric.Kind.PHASE and value.value in (1, 2, 3, 4):
-        return PHASE_NAMES[int(value.value) - 1]
+        return PHASE_NAMES_FI[int(value.value) - 1]
     return _number_cell(value.value)
 
 
@@ -126,7 +126,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
     to report, a Mittarit row per metric (and category) due, both filled with what has been
     saved so far; rows of submitted and approved reports are locked and marked."""
     subprojects = list(
-        selectors.reportable_subprojects([project.pk], month)
+        Subproject.objects.filter(project=project).expected_to_report(month)
         .select_related("work_package").order_by("work_package__code_sort", "code_sort")
     )
     reports = {
@@ -140,7 +140,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
     for number, sub in enumerate(subprojects, start=2):
         report = reports.get(sub.pk)
         cells = [
-            LIGHT_NAMES.get(report.light, "") if report else "",
+            LIGHT_NAMES_FI.get(report.light, "") if report else "",
             report.progress if report else None,
             *[getattr(report, name) if report else "" for name in REPORT_FIELDS[2:]],
         ]
@@ -154,7 +154,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         )
     last = len(subprojects) + 1
     if subprojects:
-        lights = _list_validation(list(LIGHT_NAMES.values()), REPORT_HEADERS[3])
+        lights = _list_validation(list(LIGHT_NAMES_FI.values()), REPORT_HEADERS[3])
         lights.add(f"D2:D{last}")
         progress = DataValidation(
             type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
@@ -167,7 +167,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
 
     sheet = _sheet(workbook, METRICS_SHEET, METRIC_HEADERS, METRIC_WIDTHS)
     yes_no = _list_validation(YES_NO_NAMES, METRIC_HEADERS[6])
-    phases = _list_validation(PHASE_NAMES, METRIC_HEADERS[6])
+    phases = _list_validation(PHASE_NAMES_FI, METRIC_HEADERS[6])
     number = 1
     for sub in subprojects:
         report = reports.get(sub.pk)
