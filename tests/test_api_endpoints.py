@@ -40,8 +40,8 @@ def test_work_packages_goals_subprojects_and_activities(client, data):
     assert [(s["code"], s["goal_codes"], s["responsible_people"]) for s in subs] == [
         ("1.1", ["1.1"], ["Koordinaattori Testinen"]), ("1.2", [], [])]
     acts = results(get(client, url("activity-list"), token, region=a.region.code))
-    assert [(x["subproject_code"], x["name"], x["start_code"], x["end_month"]) for x in acts] == [
-        ("1.1", "Pilotointi", "2022M06", "2022-12-01")]
+    assert [(x["work_package_code"], x["subproject_code"], x["name"], x["start_code"],
+             x["end_month"]) for x in acts] == [("TP1", "1.1", "Pilotointi", "2022M06", "2022-12-01")]
 
 
 def test_metrics_with_categories_and_targets(client, data):
