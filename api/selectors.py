@@ -74,7 +74,7 @@ def subprojects(request) -> QuerySet[Subproject]:
 
 def activities(request) -> QuerySet[Activity]:
     return access.scope_by_project(
-        request, Activity.objects.select_related("subproject", "subproject__project"),
+        request, Activity.objects.select_related(*SUBPROJECT_JOINS),
         "subproject__project")
 
 

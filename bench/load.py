@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from bench.figures import Figure
+from bench.ports import free_port
 from projects.models import Membership, Person, Phase, Project
 from projects.months import month_start
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod
@@ -30,12 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kuormitus-salasana-2026"
 DURATION = os.environ.get("LOAD_DURATION", "90s")
 SAVES = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _session(user) -> str:
@@ -151,7 +145,7 @@ def _check_saves(results: dict) -> tuple[int, int]:
 def run() -> list[Figure]:
     month = month_start(dt.date.today())
     setup = prepare(month)
-    port = _free_port()
+    port = free_port()
     work = Path(tempfile.mkdtemp(prefix="sote-load-"))
     server = _server(port, str(work / "static"))
     try:

@@ -95,13 +95,15 @@ class Scope:
 
     @property
     def metrics(self) -> Q:
-        """The page's metrics: its subprojects' own and those of the goals they serve."""
+        """The page's metrics: its subprojects' own and those of the goals they serve. Always
+        within the project: the project's index bounds the rows read, where the OR of two
+        joins alone reads every project's metrics."""
         if self.subproject is not None:
-            return Q(subproject=self.subproject) | Q(subproject__isnull=True,
-                                                     goal__subprojects=self.subproject)
+            return Q(project=self.project) & (Q(subproject=self.subproject) | Q(
+                subproject__isnull=True, goal__subprojects=self.subproject))
         if self.work_package is not None:
-            return Q(subproject__work_package=self.work_package) | Q(
-                subproject__isnull=True, goal__subprojects__work_package=self.work_package)
+            return Q(project=self.project) & (Q(subproject__work_package=self.work_package) | Q(
+                subproject__isnull=True, goal__subprojects__work_package=self.work_package))
         return Q(project=self.project)
 
 

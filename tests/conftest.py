@@ -10,7 +10,7 @@ from django.utils import translation
 from projects.models import Membership
 from tests import factories
 
-pytest_plugins = ["tests.support", "tests.browser"]  # browser, page and worker fixtures
+pytest_plugins = ["tests.support", "tests.browser", "tests.api_support"]  # worker, browser, page, data
 
 MONTH = dt.date(2022, 5, 1)
 PASSWORD = "salasana-testi-123"

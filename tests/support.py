@@ -9,7 +9,6 @@ separate process, so the tests that use one must commit their data
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from bench.ports import free_port  # noqa: F401 (the tests take it from here)
 from sote_portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +38,6 @@ def skip_without_chromium() -> None:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.skip(f"browser test: no Chromium at {CHROMIUM}; install Debian's chromium "
                     "(apt-get install chromium) or set CHROMIUM_PATH to one")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (at the moment of asking)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float, what: str, step: float = 0.05):

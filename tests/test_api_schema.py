@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.test_api import bearer, data, fresh_throttle_counts  # noqa: F401 (fixtures)
+from tests.api_support import bearer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttle_counts")]
 ROOT = Path(__file__).resolve().parent.parent
 SWAGGER_BUNDLE = "vendor/swagger-ui/swagger-ui-bundle.js"
 ENDPOINTS = ["regions", "organisations", "projects", "work-packages", "goals", "subprojects",
@@ -123,7 +123,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(openapi, data):  # noqa: F811
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(openapi, data):
     schema = schemathesis.openapi.from_dict(openapi)
     headers = {"Authorization": bearer(data.national_token)["HTTP_AUTHORIZATION"]}
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -152,7 +152,7 @@ def unthrottled(settings):
     settings.API_CLIENT_RATE = settings.API_USER_RATE = "1000000/hour"
 
 
-def fuzz_schema(openapi: dict, role: str, data, cast, client):  # noqa: F811
+def fuzz_schema(openapi: dict, role: str, data, cast, client):
     """The schema with the credentials of the reader: a national token, a region-scoped token,
     or the session of a coordinator, a manager or a steering group member. They are given as
     schemathesis's auth for the schema's security schemes (not as a Cookie header, which its
@@ -179,14 +179,14 @@ def every_check() -> list:
     that schemathesis's stateful phase saw one identity create; unsupported_method,
     missing_required_header and allow_header_conformance look at the coverage phase's cases
     only (test_fuzz_coverage_phase_... below sends them). Who sees what is tested directly in
-    tests/test_api.py."""
+    tests/test_api_access.py."""
     load_all_checks()
     return list(REGISTERED_CHECKS.get_all())
 
 
 @needs_fuzz_examples
 @pytest.mark.parametrize("role", ROLES)
-def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client, role,  # noqa: F811
+def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client, role,
                                                      unthrottled):
     """The longer run of issue 7: every schemathesis check, a fixed seed, FUZZ_EXAMPLES
     examples per operation, as a national token, a region-scoped token and the session of a
@@ -211,7 +211,7 @@ def test_fuzz_with_every_check_and_a_reader_per_role(openapi, data, cast, client
 @needs_fuzz_examples
 @pytest.mark.parametrize("role", ["national", "coordinator"])
 def test_fuzz_coverage_phase_with_every_check_as_a_token_and_a_session(
-        openapi, data, cast, client, role, unthrottled):  # noqa: F811
+        openapi, data, cast, client, role, unthrottled):
     """Schemathesis's coverage phase: each parameter at its boundaries, missing, with a value
     of the wrong type, and the methods the schema does not list (405 with Allow:
     unsupported_method). Its cases are about the requests, not about what a reader may see,

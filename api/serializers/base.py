@@ -89,3 +89,17 @@ class ProjectRowSerializer(ReadSerializer):
     project_code = S.CharField(source="project.code", read_only=True, help_text=PROJECT_CODE)
 
 
+class SubprojectRowSerializer(ReadSerializer):
+    """A row of a subproject (an activity, a report, a budget line, a cost): its project and
+    work package through the subproject."""
+
+    id = S.IntegerField(read_only=True, help_text=ID)
+    project_id = S.IntegerField(source="subproject.project_id", read_only=True,
+                                help_text=PROJECT_ID)
+    project_code = S.CharField(source="subproject.project.code", read_only=True,
+                               help_text=PROJECT_CODE)
+    work_package_code = S.CharField(source="subproject.work_package.code", read_only=True,
+                                    help_text=_("Code of the subproject's work package."))
+    subproject_id = S.IntegerField(read_only=True, help_text=_("Id of the subproject."))
+    subproject_code = S.CharField(source="subproject.code", read_only=True,
+                                  help_text=_("Code of the subproject."))

@@ -8,11 +8,11 @@ from rest_framework import serializers as S
 from api.serializers.base import (
     ID,
     PROJECT_CODE,
-    PROJECT_ID,
     UPDATED,
     PeriodCodeField,
     ProjectRowSerializer,
     ReadSerializer,
+    SubprojectRowSerializer,
     UTCDateTimeField,
     codes,
     money,
@@ -140,14 +140,7 @@ class SubprojectSerializer(ProjectRowSerializer):
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
 
-class ActivitySerializer(ProjectRowSerializer):
-    project_id = S.IntegerField(source="subproject.project_id", read_only=True,
-                                help_text=PROJECT_ID)
-    project_code = S.CharField(source="subproject.project.code", read_only=True,
-                               help_text=PROJECT_CODE)
-    subproject_id = S.IntegerField(read_only=True, help_text=_("Id of the subproject."))
-    subproject_code = S.CharField(source="subproject.code", read_only=True,
-                                  help_text=_("Code of the subproject."))
+class ActivitySerializer(SubprojectRowSerializer):
     name = S.CharField(read_only=True, help_text=_("Name of the stretch of work."))
     start_month = S.DateField(read_only=True, help_text=_("First month (first day)."))
     start_code = PeriodCodeField(source="start_month", help_text=_("First month as 2022M05."))

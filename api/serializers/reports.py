@@ -7,13 +7,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as S
 
 from api.serializers.base import (
-    ID,
-    PROJECT_CODE,
-    PROJECT_ID,
     UPDATED,
     PeriodCodeField,
     ProjectRowSerializer,
     ReadSerializer,
+    SubprojectRowSerializer,
     UTCDateTimeField,
     money,
     number,
@@ -21,19 +19,6 @@ from api.serializers.base import (
 
 LIGHT = _("Status light: green, yellow, red, grey (not started) or blue (completed); "
           "empty if not set.")
-
-
-class SubprojectRowSerializer(ReadSerializer):
-    id = S.IntegerField(read_only=True, help_text=ID)
-    project_id = S.IntegerField(source="subproject.project_id", read_only=True,
-                                help_text=PROJECT_ID)
-    project_code = S.CharField(source="subproject.project.code", read_only=True,
-                               help_text=PROJECT_CODE)
-    work_package_code = S.CharField(source="subproject.work_package.code", read_only=True,
-                                    help_text=_("Code of the subproject's work package."))
-    subproject_id = S.IntegerField(read_only=True, help_text=_("Id of the subproject."))
-    subproject_code = S.CharField(source="subproject.code", read_only=True,
-                                  help_text=_("Code of the subproject."))
 
 
 class MonthlyReportSerializer(SubprojectRowSerializer):
