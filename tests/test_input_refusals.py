@@ -177,4 +177,4 @@ def test_a_month_nothing_can_be_reported_for_shows_why_and_no_form_to_save(clien
         html = response.content.decode()
         assert response.status_code == 200 and reason in html
         assert 'value="save"' not in html
-    assert client.get("/reports/subprojects/%d/２０２２-05/" % cast.subproject.pk).status_code == 404
+    assert client.get(f"/reports/subprojects/{cast.subproject.pk}/２０２２-05/").status_code == 404
