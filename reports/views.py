@@ -67,7 +67,9 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200,
         "report": report, "form": form, "editable": editable, "conflict": conflict,
         "closed_month": closed_month,
         "is_manager": permissions.can_review_reports(request.user, project.pk),
-        "history": selectors.report_history(report) if report else [],
+        # The history holds drafts' values and comments: the project's own people only.
+        "history": (selectors.report_history(report)
+                    if report and permissions.roles_in(request.user, project) else []),
         "deadline": selectors.deadline_for(project, month),
         # The manager's return or reopen form, as typed when it was refused.
         "comment_form": manager_form if isinstance(manager_form, CommentForm) else CommentForm(),

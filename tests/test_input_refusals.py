@@ -178,3 +178,26 @@ def test_a_month_nothing_can_be_reported_for_shows_why_and_no_form_to_save(clien
         assert response.status_code == 200 and reason in html
         assert 'value="save"' not in html
     assert client.get(f"/reports/subprojects/{cast.subproject.pk}/２０２２-05/").status_code == 404
+
+
+def test_a_reader_outside_the_project_sees_no_history_of_drafts(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="M.1")
+    services.monthly_report_save(
+        subproject=cast.subproject, period=APRIL, user=cast.coordinator, expected_version=0,
+        data=ReportInput(values=[ValueInput(metric, None, parse_metric_input(metric, "4242"),
+                                            "LUONNOSKOMMENTTI")]))
+    report = MonthlyReport.objects.get()
+    approved_report(cast, metric, "10", period=dt.date(2022, 3, 1))
+    services.monthly_report_save(
+        subproject=cast.subproject, period=APRIL, user=cast.coordinator,
+        expected_version=report.version,
+        data=ReportInput(fields={"light": "green", "situation": "Valmis", "next_steps": "Jatko"},
+                         values=[ValueInput(metric, None, parse_metric_input(metric, "11"))]))
+    services.monthly_report_submit(report=report, user=cast.coordinator)
+    services.monthly_report_approve(report=report, user=cast.manager)
+    url = reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
+    client.force_login(cast.national)
+    html = client.get(url).content.decode()
+    assert "4242" not in html and "LUONNOSKOMMENTTI" not in html and 'id="history-title"' not in html
+    client.force_login(cast.coordinator)
+    assert "LUONNOSKOMMENTTI" in client.get(url).content.decode()
