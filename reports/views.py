@@ -269,8 +269,13 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         elif not reports:
             messages.error(request, _("Choose at least one report to approve."))
         else:
-            count = services.monthly_report_approve_many(reports=reports, user=request.user)
-            messages.success(request, _("%(count)d reports were approved.") % {"count": count})
+            try:
+                count = services.monthly_report_approve_many(reports=reports, user=request.user)
+            except ValidationError as error:  # e.g. approved meanwhile (a double click)
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(count)d reports were approved.") % {
+                    "count": count})
         return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "reports/review.html", {
         "project": project, "month": month,
