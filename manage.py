@@ -1,10 +1,20 @@
 #!/usr/bin/env python
 import os
+import secrets
 import sys
+
+# Commands that only read the code and its migrations: they serve no request and sign or store
+# nothing, so they run without a key (a random one for this process alone, never development
+# mode). Everything else stops without SECRET_KEY or DEBUG=1.
+CODE_ONLY_COMMANDS = {"check", "makemigrations", "sqlmigrate", "compilemessages", "help",
+                      "version", "--help", "--version"}
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sote_portal.settings")
+    command = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if command in CODE_ONLY_COMMANDS:
+        os.environ.setdefault("CODE_ONLY_SECRET_KEY", secrets.token_urlsafe(50))
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -50,6 +50,8 @@ elif TESTING:
     SECRET_KEY = "testing-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 elif DEBUG:
     SECRET_KEY = _development_secret_key(ENV_FILE)
+elif os.environ.get("CODE_ONLY_SECRET_KEY"):  # manage.py check and the like (see manage.py)
+    SECRET_KEY = os.environ["CODE_ONLY_SECRET_KEY"]
 else:
     raise ImproperlyConfigured(MISSING_SECRET_KEY)
 

@@ -28,8 +28,15 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     return run([sys.executable, "manage.py", *args], env)
 
 
+@pytest.mark.parametrize("command", [["check"], ["makemigrations", "--check", "--dry-run"]])
+def test_code_only_commands_run_without_a_key_and_generate_none(tmp_path, command):
+    result = manage(*command, env=newcomer_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / ".env").exists()  # not development mode: no key kept
+
+
 def test_manage_py_without_debug_or_secret_key_stops_with_one_line(tmp_path):
-    result = manage("check", env=newcomer_env(tmp_path))
+    result = manage("migrate", env=newcomer_env(tmp_path))
     assert result.returncode != 0
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -81,7 +88,7 @@ def test_the_generated_key_goes_below_the_developers_own_lines(tmp_path):
 
 def test_the_development_key_is_not_a_deployment_key(tmp_path):
     (tmp_path / ".env").write_text("DEVELOPMENT_SECRET_KEY=" + "k" * 60 + "\n")
-    result = manage("check", env=newcomer_env(tmp_path))
+    result = manage("migrate", env=newcomer_env(tmp_path))
     assert result.returncode != 0 and MESSAGE in result.stderr
 
 
