@@ -65,6 +65,11 @@ class ValueInput:
     parsed: ParsedValue
     comment: str = ""
 
+    @property
+    def key(self) -> str:
+        """The value's name in the report form (metric_<key>, comment_<key>)."""
+        return f"{self.metric.pk}_{self.category.pk}" if self.category else str(self.metric.pk)
+
 
 @dataclass
 class ReportInput:
@@ -157,7 +162,7 @@ def monthly_report_save(
     check_period(period, project)
     _check_lengths({name: data.fields.get(name) for name in TEXT_FIELDS}, TEXT_MAX_LENGTH)
     _check_lengths({
-        f"comment_{item.metric.pk}" + (f"_{item.category.pk}" if item.category else ""):
+        f"comment_{item.key}":
         item.comment for item in data.values
     }, COMMENT_MAX_LENGTH)
     report, created = MonthlyReport.objects.select_for_update(of=("self",)).order_by().get_or_create(
@@ -192,8 +197,7 @@ def monthly_report_save(
                 comment=item.comment, user=user,
             )
         except ValidationError as error:  # said at the value's own field
-            field_key = f"{item.metric.pk}" + (f"_{item.category.pk}" if item.category else "")
-            raise ValidationError({f"metric_{field_key}": error.messages}) from None
+            raise ValidationError({f"metric_{item.key}": error.messages}) from None
         if change:
             key = item.metric.code + (f" / {item.category.name}" if item.category else "")
             value_changes[key] = change
