@@ -142,3 +142,25 @@ def worker(tmp_path, settings):
     for w in started:
         w.stop()
     celery_app.conf.task_always_eager = eager
+
+
+def pytest_configure(config) -> None:
+    """A bare `pytest` on a fresh clone has no compiled translations (.mo files are not in
+    git): compile them as scripts/bootstrap does, once, before any worker starts."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller has compiled them
+        return
+    catalogues = list((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
+    stale = [po for po in catalogues if not po.with_suffix(".mo").exists()
+             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if not stale:
+        return
+    if not shutil.which("msgfmt"):
+        print("tests: translations are not compiled and GNU gettext's msgfmt is missing: "
+              "install gettext (apt-get install gettext) or run `make test`", file=sys.stderr)
+        return
+    for po in stale:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)],
+                       check=True)
+    from django.utils.translation import trans_real
+
+    trans_real._translations.clear()  # catalogues read before they were compiled
