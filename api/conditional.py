@@ -4,7 +4,13 @@ The validators come from one aggregate query over the response's rows — their 
 newest `updated_at` (and those of nested rows) — before any row is read, so an unchanged
 export costs one small query. The ETag also covers the request (path, parameters, format,
 language) and what the reader may see, so two readers never share a validator. It is a weak
-ETag: equal ETags mean equal data, not byte-identical encodings."""
+ETag: equal ETags mean equal data, not byte-identical encodings.
+
+Last-Modified has whole seconds, and a change can still come in the second it names (or be
+committed a moment after it was stamped). So a Last-Modified never names a second that may
+still change: while the newest change is younger than SETTLED, the header names the second
+before it, and a client's If-Modified-Since with it is answered in full next time (never a
+304 that hides a change)."""
 
 import datetime as dt
 import hashlib
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -20,17 +27,30 @@ from django.utils.translation import gettext_lazy as _
 from api.access import reader_for
 
 PRECONDITION_FAILED = _("If-Match or If-Unmodified-Since did not hold.")
+# How old the newest change must be before Last-Modified names its second.
+SETTLED = dt.timedelta(seconds=2)
 
 
 @dataclass
 class Validators:
     etag: str
-    last_modified: dt.datetime | None
+    last_modified: dt.datetime | None  # the newest change, to the microsecond
+
+    @property
+    def header_seconds(self) -> int | None:
+        """The Last-Modified sent: the newest change's second once no more can come in it,
+        else the second before."""
+        if self.last_modified is None:
+            return None
+        seconds = int(self.last_modified.timestamp())
+        if timezone.now() - self.last_modified < SETTLED:
+            seconds -= 1
+        return seconds
 
     def apply(self, response) -> None:
         response["ETag"] = self.etag
         if self.last_modified is not None:
-            response["Last-Modified"] = http_date(self.last_modified.timestamp())
+            response["Last-Modified"] = http_date(self.header_seconds)
         # Stored by no cache (a reader's data); the client revalidates its own copy.
         response["Cache-Control"] = "private, no-store"
         response["Vary"] = "Accept, Accept-Language, Authorization, Cookie"
@@ -62,7 +82,8 @@ def validators_for(request, queryset: QuerySet, *, nested: tuple[str, ...] = (),
 def not_modified(request, validators: Validators):
     """A 304 (or 412 for a failed If-Match or If-Unmodified-Since) response, or None to
     answer in full. A 412 carries a JSON error like every other error of the API."""
-    # Whole seconds, as in the Last-Modified header.
+    # The newest change's whole second: after a Last-Modified that named the second before
+    # (an unsettled one), the next If-Modified-Since is answered in full.
     timestamp = int(validators.last_modified.timestamp()) if validators.last_modified else None
     response = get_conditional_response(
         request._request, etag=validators.etag, last_modified=timestamp

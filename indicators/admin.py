@@ -42,12 +42,27 @@ class MetricAdmin(admin.ModelAdmin):
     inlines = [TargetInline]
 
     def get_readonly_fields(self, request, obj=None):
-        """A metric's project and subproject say which report owns its values: once it has
-        values, moving it would leave them with a report that no longer carries them."""
+        """A metric's project and subproject say which report owns its values, and its kind,
+        disaggregation, frequency and cumulativeness what the values mean: once it has values,
+        changing them would move the values to a report that does not carry them or change
+        what published figures say. A new metric is made instead."""
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.values.exists():
-            fields += ["project", "subproject"]
+            fields += ["project", "subproject", "kind", "disaggregation", "frequency",
+                       "cumulative"]
         return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A metric with values stays: deleting it would take published figures away with
+        no reopening."""
+        if obj is not None and obj.values.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):  # one at a time, so the check above holds
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description="name")
     def short_name(self, metric):

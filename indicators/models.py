@@ -1,6 +1,7 @@
 """Metrics (mittarit), their versioned targets, disaggregations and the values entered."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +162,16 @@ class Metric(ProjectAudited, models.Model):
     def save(self, *args, **kwargs):
         self.code_sort = natural_sort_key(self.code)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """The subproject (whose report owns the values) and the goal are the project's own."""
+        errors = {}
+        if self.subproject_id and self.project_id and self.subproject.project_id != self.project_id:
+            errors["subproject"] = _("The subproject belongs to another project.")
+        if self.goal_id and self.project_id and self.goal.project_id != self.project_id:
+            errors["goal"] = _("The goal belongs to another project.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MetricTarget(ProjectAudited, models.Model):

@@ -64,10 +64,9 @@ def _number(raw: str, kind: str) -> Decimal:
     suffix = UNIT_SUFFIXES.get(kind)
     if suffix and cleaned.endswith(suffix):
         cleaned = cleaned[: -len(suffix)]
-    if len(cleaned) > 40:  # no number the column holds is this long; refuse before parsing
-        raise ValidationError(_("The value is too large: at most %(limit)s.") % {
-            "limit": "9 999 999 999"})
-    if not NUMBER.fullmatch(cleaned):
+    # Up to a thousand characters is parsed (an Excel cell of 1E-300 written out in full is
+    # 302), so the message says what is wrong with it: too large, or too many decimals.
+    if len(cleaned) > 1000 or not NUMBER.fullmatch(cleaned):
         raise ValidationError(_("Enter a number, e.g. 12 or 3,5."))
     return Decimal(cleaned)
 
@@ -127,6 +126,13 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
     if high is not None and number > high:
         raise ValidationError(_("The value cannot be above %(high)s.") % {"high": decimal_comma(high)})
     return ParsedValue(number, "")
+
+
+def check_comment(parsed: ParsedValue, comment: str) -> None:
+    """A comment is kept with its value: a comment without one would be dropped unseen."""
+    if parsed.is_empty and comment.strip():
+        raise ValidationError(_("A comment is saved with its value: enter the value, or clear "
+                                "the comment."))
 
 
 def check_period(period: dt.date, project=None) -> None:

@@ -68,7 +68,7 @@ class MonthlyReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     @admin.action(description=_("Approve the selected reports (as their project manager)"))
     def approve(self, request, queryset):
         self._each(request, queryset, lambda report: services.monthly_report_approve(
-            report=report, user=request.user))
+            report=report, user=request.user, expected_version=None))
 
     @admin.action(description=_("Reopen the selected reports (as their project manager)"))
     def reopen(self, request, queryset):

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,6 +56,9 @@ def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
                 project=project, kind=form.cleaned_data["kind"], user=request.user,
                 month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
             )
+        except ValidationError as error:  # e.g. a month that has not begun
+            form.add_error(None, error)
+            return _page(request, project, form, status=422)
         except documents.DocumentLimitReached as limit:
             messages.error(request, str(limit))
             response = _page(request, project, form, status=429)

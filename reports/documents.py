@@ -7,11 +7,12 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from indicators.services import check_period
 from projects import permissions
 from projects.models import Phase, Project
 from reports import tasks
@@ -56,6 +57,13 @@ def document_request(*, project: Project, kind: str, user, month: dt.date | None
 def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
     if not permissions.can_request_document(user, project):
         raise PermissionDenied(_("Documents are asked for by the project's own people."))
+    if kind == GeneratedDocument.Kind.MONTHLY:
+        if month is None:
+            raise ValidationError({"month": [_("Give the month of the monthly report.")]})
+        try:  # a month that has begun, within the project's phases
+            check_period(month, project)
+        except ValidationError as error:
+            raise ValidationError({"month": error.messages}) from None
     _check_request_limit(user)
     document = GeneratedDocument.objects.create(
         project=project, kind=kind, month=month, phase=phase, requested_by=user

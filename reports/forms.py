@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Metric
-from indicators.services import COMMENT_MAX_LENGTH, parse_metric_input
+from indicators.services import COMMENT_MAX_LENGTH, check_comment, parse_metric_input
 from projects.formatting import decimal_comma
 from reports.models import MonthlyReport, StatusLight
 from reports.selectors import MetricRow
@@ -52,7 +52,13 @@ class ReportForm(forms.Form):
         label=_("Help needed"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), **_limited(TEXT_MAX_LENGTH),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1,
+        error_messages={key: _("The page did not say which version of the report you opened, "
+                               "and nothing was saved. Your text is kept below: copy it, "
+                               "reload the page and save again.")
+                        for key in ("invalid", "min_value", "max_value")},
+    )
 
     def __init__(self, *args, rows: list[MetricRow], report: MonthlyReport | None,
                  disabled: bool = False, project_report: bool = False, **kwargs):
@@ -96,10 +102,26 @@ class ReportForm(forms.Form):
             else:
                 for message in messages:
                     self.add_error(None, message)
-        for name in self.errors:
-            if name in self.fields:
+        for name in list(self.errors):
+            if name in self.fields and self.fields[name].widget.is_hidden:
+                for message in self.errors[name]:  # no input to show it at: said on top
+                    self.add_error(None, message)
+            elif name in self.fields:
                 self._describe(name, error=True)
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) of each field's error in the form's order: the error
+        summary links every message to its input."""
+        links = []
+        for name, form_field in self.fields.items():
+            if name not in self.errors or form_field.widget.is_hidden:
+                continue
+            anchor = self[name].auto_id
+            if isinstance(form_field.widget, forms.RadioSelect):
+                anchor += "_0"  # the first choice
+            links += [(anchor, str(form_field.label), message) for message in self.errors[name]]
+        return links
 
     def _describe(self, name: str, error: bool = False) -> None:
         """Point the input at what is written about it: its error, help and last month."""
@@ -169,6 +191,12 @@ class ReportForm(forms.Form):
                 self.parsed[row.key] = parse_metric_input(row.metric, cleaned.get(row.field_name))
             except ValidationError as error:
                 self.add_error(row.field_name, error)
+                continue
+            if row.comment_field_name not in self.errors:
+                try:
+                    check_comment(self.parsed[row.key], cleaned.get(row.comment_field_name, ""))
+                except ValidationError as error:
+                    self.add_error(row.comment_field_name, error)
         return cleaned
 
     def to_input(self) -> ReportInput:
@@ -194,6 +222,17 @@ class ReportForm(forms.Form):
                 "comment": self[row.comment_field_name],
             })
         return list(groups.values())
+
+
+class ApproveForm(forms.Form):
+    """Approving publishes the report as the manager read it: the form carries its version."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1,
+        error_messages={key: _("The page did not say which version of the report you read. "
+                               "Nothing was approved: read the report again and approve.")
+                        for key in ("required", "invalid", "min_value", "max_value")},
+    )
 
 
 class CommentForm(forms.Form):

@@ -3,16 +3,18 @@
 import datetime as dt
 
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import ExtractYear
 
 from reports.models import MonthlyReport, ProjectRollup
 
 
 def stale_rollups() -> list[tuple[int, dt.date]]:
-    """(project id, month) of the roll-ups older than a report of their month, and of the
-    months with approved reports but no roll-up yet."""
+    """(project id, month) of the roll-ups older than a report of their month or of an earlier
+    month of their year (the year-to-date figures include those), and of the months with
+    approved reports but no roll-up yet."""
     changed_since = MonthlyReport.objects.filter(
-        project=OuterRef("project"), period=OuterRef("month"),
-        updated_at__gt=OuterRef("computed_at"),
+        project=OuterRef("project"), period__year=ExtractYear(OuterRef("month")),
+        period__lte=OuterRef("month"), updated_at__gt=OuterRef("computed_at"),
     )
     stale = set(ProjectRollup.objects.filter(Exists(changed_since))
                 .values_list("project_id", "month"))

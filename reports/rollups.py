@@ -166,6 +166,15 @@ def work_package_status_override(*, status: WorkPackageStatus, user, light: str,
     return status
 
 
+def rollups_compute_from(*, project: Project, month: dt.date) -> list[ProjectRollup]:
+    """Recompute the month's roll-up and those of the later months of its year that have one:
+    their year-to-date figures include the month (a reopening withdraws a value from them
+    all)."""
+    later = ProjectRollup.objects.filter(project=project, month__year=month.year,
+                                         month__gt=month).values_list("month", flat=True)
+    return [rollup_compute(project=project, month=each) for each in [month, *sorted(later)]]
+
+
 def national_rollup(*, month: dt.date) -> int:
     """Recompute every project's roll-up for the month; returns how many."""
     count = 0

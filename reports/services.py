@@ -17,6 +17,7 @@ from indicators.models import DisaggregationCategory, Metric
 from indicators.services import (
     COMMENT_MAX_LENGTH,
     ParsedValue,
+    check_comment,
     check_period,
     metric_value_set,
     values_publish,
@@ -56,6 +57,18 @@ class ReportConflict(Exception):
             _("%(user)s saved this report while you were editing it. Your text is kept below; "
               "compare it with the saved version and save again.") % {"user": by}
         )
+
+
+class ReportChanged(Exception):
+    """The report changed after the manager opened it: approving now would publish what
+    the manager has not read."""
+
+    def __init__(self, report: MonthlyReport):
+        self.report = report
+        super().__init__(_(
+            "Report %(report)s changed after you opened it, and it was not approved. Read it "
+            "again before approving."
+        ) % {"report": str(report)})
 
 
 @dataclass
@@ -161,10 +174,13 @@ def monthly_report_save(
         raise PermissionDenied(_("Only the project manager can edit the project's own report."))
     check_period(period, project)
     _check_lengths({name: data.fields.get(name) for name in TEXT_FIELDS}, TEXT_MAX_LENGTH)
-    _check_lengths({
-        f"comment_{item.key}":
-        item.comment for item in data.values
-    }, COMMENT_MAX_LENGTH)
+    _check_lengths({f"comment_{item.key}": item.comment for item in data.values},
+                   COMMENT_MAX_LENGTH)
+    for item in data.values:
+        try:
+            check_comment(item.parsed, item.comment)
+        except ValidationError as error:
+            raise ValidationError({f"comment_{item.key}": error.messages}) from None
     report, created = MonthlyReport.objects.select_for_update(of=("self",)).order_by().get_or_create(
         subproject=subproject, period=period, project=project,
     )
@@ -291,15 +307,23 @@ def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> Month
 
 
 @transaction.atomic
-def monthly_report_approve(*, report: MonthlyReport, user) -> MonthlyReport:
+def monthly_report_approve(*, report: MonthlyReport, user,
+                           expected_version: int | None) -> MonthlyReport:
     """Approve a submitted report: the report and its values are locked, and exactly its
     values are published to national readers. The project's own report is the manager's:
-    it is approved without being submitted first."""
+    it is approved without being submitted first.
+
+    `expected_version` is the version the manager read (the pages always send it); a report
+    changed since (returned, corrected and submitted again) is refused with ReportChanged.
+    None approves whatever the report holds now (the admin's action, which shows the
+    current report)."""
     allowed = ([MonthlyReport.State.SUBMITTED, *EDITABLE_STATES] if report.is_project_report
                else [MonthlyReport.State.SUBMITTED])
     report = _manager_transition(
         report, user, allowed, refused=_("Only the project manager can approve reports."),
         wrong_state=_("The report cannot be approved now: its state is %(state)s."))
+    if expected_version is not None and expected_version != report.version:
+        raise ReportChanged(report)
     report.state = MonthlyReport.State.APPROVED
     report.approved_at, report.approved_by = timezone.now(), user
     _bump(report, ["state", "approved_at", "approved_by"])
@@ -310,13 +334,12 @@ def monthly_report_approve(*, report: MonthlyReport, user) -> MonthlyReport:
 
 
 @transaction.atomic
-def monthly_report_approve_many(*, reports, user) -> int:
-    """Approve several submitted reports at once (all or none)."""
-    count = 0
-    for report in reports:
-        monthly_report_approve(report=report, user=user)
-        count += 1
-    return count
+def monthly_report_approve_many(*, reports: list[tuple[MonthlyReport, int | None]], user) -> int:
+    """Approve several submitted reports at once, each at the version the manager read
+    (all or none)."""
+    for report, version in reports:
+        monthly_report_approve(report=report, user=user, expected_version=version)
+    return len(reports)
 
 
 @transaction.atomic

@@ -60,9 +60,10 @@ def send_reporting_reminders() -> int:
 
 @shared_task(ignore_result=True, **RETRY)
 def compute_rollup(project_id: int, month: str) -> int:
-    """Recompute one project's month (sent after a report is approved or reopened)."""
+    """Recompute one project's month and the later months of its year (sent after a report
+    is approved or reopened); returns how many roll-ups."""
     project = Project.objects.get(pk=project_id)
-    return rollups.rollup_compute(project=project, month=dt.date.fromisoformat(month)).pk
+    return len(rollups.rollups_compute_from(project=project, month=dt.date.fromisoformat(month)))
 
 
 @shared_task(ignore_result=True, **RETRY)

@@ -19,7 +19,7 @@ from projects import selectors as project_selectors
 from projects.models import Project
 from projects.months import month_or_404, month_start
 from reports import selectors, services
-from reports.forms import CommentForm, ReopenForm, ReportForm
+from reports.forms import ApproveForm, CommentForm, ReopenForm, ReportForm
 
 
 @login_required
@@ -184,24 +184,29 @@ def _next_or(request, default: str) -> str:
 def _manager_action(request, report_id: int, action, form_class=None):
     """Run a manager's action on a report. A refusal tied to the action's form (an empty or
     too long comment) shows the report page again with the form as typed and the error at
-    its field; other refusals return to the page with the message."""
+    its field; a report changed since the page was read shows the page again as it is now
+    (409); other refusals return to the page with the message."""
     report = selectors.get_visible_report(request.user, report_id)
     url = report_url(report)
     if not permissions.can_review_reports(request.user, report.project_id):
         raise PermissionDenied
+    owner = report.project if report.is_project_report else report.subproject
     form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return _report_page(request, owner, report.period, manager_form=form, status=422)
     try:
-        action(report)
+        action(report, form.cleaned_data if form else {})
+    except services.ReportChanged as changed:
+        messages.error(request, str(changed))
+        return _report_page(request, owner, report.period, status=409)
     except ValidationError as error:
         fields = getattr(error, "error_dict", {})
         if form is None or not set(fields) <= set(form.fields):
             messages.error(request, " ".join(error.messages))
             return redirect(_next_or(request, url))
-        form.is_valid()
-        form.errors.clear()
         form.add_error(None, error)
         messages.error(request, " ".join(error.messages))
-        owner = report.project if report.is_project_report else report.subproject
         return _report_page(request, owner, report.period, manager_form=form, status=422)
     return redirect(_next_or(request, url))
 
@@ -209,10 +214,8 @@ def _manager_action(request, report_id: int, action, form_class=None):
 @login_required
 @require_POST
 def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
-    def act(report):
-        services.monthly_report_return(
-            report=report, user=request.user, comment=request.POST.get("comment", "")
-        )
+    def act(report, data):
+        services.monthly_report_return(report=report, user=request.user, comment=data["comment"])
         messages.success(request, _("The report was returned to the coordinator."))
 
     return _manager_action(request, report_id, act, CommentForm)
@@ -221,33 +224,34 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
-    def act(report):
-        services.monthly_report_approve(report=report, user=request.user)
+    def act(report, data):
+        services.monthly_report_approve(report=report, user=request.user,
+                                        expected_version=data["version"])
         messages.success(request, _("The report was approved and locked."))
 
-    return _manager_action(request, report_id, act)
+    return _manager_action(request, report_id, act, ApproveForm)
 
 
 @login_required
 @require_POST
 def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
-    def act(report):
-        services.monthly_report_reopen(
-            report=report, user=request.user, reason=request.POST.get("reason", "")
-        )
+    def act(report, data):
+        services.monthly_report_reopen(report=report, user=request.user, reason=data["reason"])
         messages.success(request, _("The report was reopened for corrections."))
 
     return _manager_action(request, report_id, act, ReopenForm)
 
 
-_REPORT_ID = re.compile(r"[0-9]{1,18}")  # a database id: digits that fit a bigint
+# A chosen report in the review queue: its id and the version the manager read.
+_CHOSEN_REPORT = re.compile(r"([0-9]{1,18}):([0-9]{1,9})")
 
 
-def _report_ids(values: list[str]) -> list[int] | None:
-    """The chosen report ids, or None if any of them is not an id at all."""
-    if not all(_REPORT_ID.fullmatch(value) for value in values):
+def _chosen_reports(values: list[str]) -> dict[int, int] | None:
+    """Report id -> the version the manager read, or None if any choice is not recognised."""
+    matches = [_CHOSEN_REPORT.fullmatch(value) for value in values]
+    if not all(matches):
         return None
-    return [int(value) for value in values]
+    return {int(match[1]): int(match[2]) for match in matches}
 
 
 @login_required
@@ -260,26 +264,35 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     if month is None:
         period = selectors.current_period(project)
         month = period.month if period else month_start(timezone.localdate())
+    status = 200
     if request.method == "POST":
-        ids = _report_ids(request.POST.getlist("report"))
-        reports = [] if ids is None else list(selectors.review_queue(project).filter(pk__in=ids))
-        if ids is None:
+        chosen = _chosen_reports(request.POST.getlist("report"))
+        reports = ([] if chosen is None else
+                   list(selectors.review_queue(project).filter(pk__in=chosen)))
+        if chosen is None:
             messages.error(request, _("The chosen reports were not recognised. Nothing was "
                                       "approved; choose the reports again."))
         elif not reports:
             messages.error(request, _("Choose at least one report to approve."))
         else:
             try:
-                count = services.monthly_report_approve_many(reports=reports, user=request.user)
+                count = services.monthly_report_approve_many(
+                    reports=[(report, chosen[report.pk]) for report in reports],
+                    user=request.user)
+            except services.ReportChanged as changed:  # the queue shows it as it is now
+                messages.error(request, " ".join([str(changed), _(
+                    "None of the chosen reports was approved.")]))
+                status = 409
             except ValidationError as error:  # e.g. approved meanwhile (a double click)
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("%(count)d reports were approved.") % {
                     "count": count})
-        return redirect(f"{request.path}?month={month:%Y-%m}")
+        if status == 200:
+            return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "reports/review.html", {
         "project": project, "month": month,
         "queue": selectors.review_queue(project),
         "completeness": selectors.completeness([project.pk], month)[project.pk],
         "status_rows": selectors.completeness_rows(project, month),
-    })
+    }, status=status)

@@ -94,7 +94,7 @@ def world(cast):
     def approve(report, manager=cast.manager):
         if not report.is_project_report:
             services.monthly_report_submit(report=report, user=report_user(report))
-        return services.monthly_report_approve(report=report, user=manager)
+        return services.monthly_report_approve(report=report, user=manager, expected_version=None)
 
     def report_user(report):
         return {cast.subproject.pk: cast.coordinator, cast.sibling.pk: second,
@@ -281,7 +281,7 @@ def test_reopening_withdraws_and_reapproval_publishes_the_new_figure(cast, world
     report = MonthlyReport.objects.get(subproject=cast.sibling, period=APRIL)
     assert "reopened" in [e.action for e in report.events.all()]
     services.monthly_report_submit(report=report, user=world["second"])
-    services.monthly_report_approve(report=report, user=cast.manager)
+    services.monthly_report_approve(report=report, user=cast.manager, expected_version=None)
     value.refresh_from_db()
     assert value.published and value.published_at >= withdrawal.updated_at
 
@@ -449,14 +449,14 @@ def test_an_incremental_pull_sees_approval_and_withdrawal(client, cast):
 
     april = save(cast.subproject, APRIL, cast.coordinator, [(metric, "41")], mark="Selvä")
     services.monthly_report_submit(report=april, user=cast.coordinator)
-    services.monthly_report_approve(report=april, user=cast.manager)
+    services.monthly_report_approve(report=april, user=cast.manager, expected_version=None)
     may = save(cast.subproject, MAY, cast.coordinator, [(metric, "42")], mark="Selvä")
     services.monthly_report_submit(report=may, user=cast.coordinator)
     an_hour_ago()
     before = client.get(values, **headers)
     assert [row["value"] for row in before.json()["results"]] == [41.0]
     since = timezone.now().isoformat()
-    services.monthly_report_approve(report=may, user=cast.manager)
+    services.monthly_report_approve(report=may, user=cast.manager, expected_version=None)
     pulled = client.get(values, {"updated_since": since}, **headers).json()["results"]
     assert [(row["metric_code"], row["period"], row["value"]) for row in pulled] == [
         ("I.1", "2022-05-01", 42.0)]
@@ -474,3 +474,117 @@ def test_an_incremental_pull_sees_approval_and_withdrawal(client, cast):
             for row in gone] == [(may_id, "I.1", "2022-05-01", "_T")]
     response = client.get(values, HTTP_IF_MODIFIED_SINCE=approved["Last-Modified"], **headers)
     assert response.status_code == 200
+
+
+# --- What the manager approves is what the manager read -------------------------------------
+
+
+def resubmitted_with(cast, metric, figure) -> tuple[MonthlyReport, int]:
+    """The coordinator submits May with 10; the manager opens it (the version returned);
+    then it is returned, the coordinator changes the figure and submits it again."""
+    report = save(cast.subproject, MAY, cast.coordinator, [(metric, "10")], mark="Selvä")
+    report = services.monthly_report_submit(report=report, user=cast.coordinator)
+    read = report.version
+    report = services.monthly_report_return(report=report, user=cast.manager, comment="Tarkista")
+    report = save(cast.subproject, MAY, cast.coordinator, [(metric, figure)], mark="Selvä")
+    services.monthly_report_submit(report=report, user=cast.coordinator)
+    return report, read
+
+
+def test_an_approve_from_a_stale_page_is_refused_and_shows_the_report_as_it_is(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="S.1")
+    report, read = resubmitted_with(cast, metric, "666666")
+    client.force_login(cast.manager)
+    response = client.post(reverse("reports:approve", args=[report.pk]), {"version": read})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "muuttui sen jälkeen, kun avasit sen" in html and "666666" in html
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    assert not MetricValue.objects.get(metric=metric, period=MAY).published
+    # the page it shows carries the current version: approving from it works
+    approved = client.post(reverse("reports:approve", args=[report.pk]),
+                           {"version": report.version})
+    assert approved.status_code == 302
+    assert MetricValue.objects.get(metric=metric, period=MAY).published
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999"])
+def test_an_approve_without_a_readable_version_approves_nothing(client, cast, version):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="S.1")
+    report = services.monthly_report_submit(
+        report=save(cast.subproject, MAY, cast.coordinator, [(metric, "10")], mark="Selvä"),
+        user=cast.coordinator)
+    client.force_login(cast.manager)
+    response = client.post(reverse("reports:approve", args=[report.pk]), {"version": version})
+    assert response.status_code == 422
+    assert "Mitään ei hyväksytty" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+
+def test_a_bulk_approval_from_a_stale_queue_approves_none(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="S.1")
+    report, read = resubmitted_with(cast, metric, "666666")
+    cast.sibling.responsible_people.add(cast.coordinator.person)
+    sibling = services.monthly_report_submit(
+        report=save(cast.sibling, MAY, cast.coordinator, [], mark="Selvä"), user=cast.coordinator)
+    client.force_login(cast.manager)
+    url = reverse("reports:review", args=[cast.project.pk]) + "?month=2022-05"
+    chosen = [f"{report.pk}:{read}", f"{sibling.pk}:{sibling.version}"]
+    response = client.post(url, {"report": chosen})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Yhtäkään valituista raporteista ei hyväksytty" in html
+    report.refresh_from_db()
+    assert f'value="{report.pk}:{report.version}"' in html  # the queue as it is now
+    assert not MonthlyReport.objects.filter(state="approved").exists()
+
+
+def test_reopening_a_month_recomputes_the_later_months_year_to_date(cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject,
+                                     code="Y.1", kind="count")
+
+    def approve(period, figure):
+        report = save(cast.subproject, period, cast.coordinator, [(metric, figure)], mark="Selvä")
+        report = services.monthly_report_submit(report=report, user=cast.coordinator)
+        return services.monthly_report_approve(report=report, user=cast.manager,
+                                               expected_version=report.version)
+
+    april = approve(APRIL, "10")
+    approve(MAY, "5")
+    rollup_compute(project=cast.project, month=APRIL)
+    may_rollup = rollup_compute(project=cast.project, month=MAY)
+    assert may_rollup.metric_aggregates.get(metric=metric).year_to_date == 15
+    from reports import tasks
+    from reports.rollup_selectors import stale_rollups
+
+    services.monthly_report_reopen(report=april, user=cast.manager, reason="Luku väärin")
+    # the hourly sweep sees both months as stale, not only April
+    assert stale_rollups() == [(cast.project.pk, APRIL), (cast.project.pk, MAY)]
+    assert tasks.compute_rollup(cast.project.pk, APRIL.isoformat()) == 2
+    may_rollup.refresh_from_db()
+    assert may_rollup.metric_aggregates.get(metric=metric).year_to_date == 5
+    assert stale_rollups() == []
+
+
+def test_if_modified_since_never_hides_a_change_in_the_same_second(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="I.1")
+    other = factories.MetricFactory(project=cast.project, subproject=cast.sibling, code="I.2")
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    values = reverse("api:metric-value-list")
+    first = factories.MetricValueFactory(metric=metric, period=APRIL, value=1, published=True)
+    answer = client.get(values, **headers)  # the newest change is a moment old
+    # a second value is published later in the same second as the first
+    second = factories.MetricValueFactory(metric=other, period=APRIL, value=2, published=True)
+    MetricValue.objects.filter(pk=second.pk).update(
+        updated_at=first.updated_at + dt.timedelta(microseconds=1))
+    again = client.get(values, HTTP_IF_MODIFIED_SINCE=answer["Last-Modified"], **headers)
+    assert again.status_code == 200
+    assert sorted(row["value"] for row in again.json()["results"]) == [1.0, 2.0]
+    # once the second is over, Last-Modified names it and an unchanged answer is a 304
+    MetricValue.objects.update(updated_at=F("updated_at") - dt.timedelta(minutes=1))
+    settled = client.get(values, **headers)
+    assert client.get(values, HTTP_IF_MODIFIED_SINCE=settled["Last-Modified"],
+                      **headers).status_code == 304

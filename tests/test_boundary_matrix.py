@@ -74,7 +74,7 @@ def matrix(cast):
         if state == "returned":
             services.monthly_report_return(report=report, user=cast.manager, comment="Korjaa")
         if state in ("approved", "reopened"):
-            services.monthly_report_approve(report=report, user=cast.manager)
+            services.monthly_report_approve(report=report, user=cast.manager, expected_version=None)
         if state == "reopened":
             services.monthly_report_reopen(report=report, user=cast.manager, reason="Tarkistus")
         subprojects[state] = sub

@@ -100,7 +100,7 @@ def approved(hostile):
     cast = hostile
     report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
     monthly_report_submit(report=report, user=cast.coordinator)
-    monthly_report_approve(report=report, user=cast.manager)
+    monthly_report_approve(report=report, user=cast.manager, expected_version=None)
     rollup_compute(project=cast.project, month=cast.month)
     ProjectRollup.objects.filter(project=cast.project, month=cast.month).update(narrative=AT)
     return cast

@@ -198,7 +198,7 @@ def test_values_can_be_changed_and_cleared_again(client, cast, metrics):
     upload(client, cast, cast.coordinator, as_upload(workbook))
     workbook = download(client, cast)  # the second round starts from the saved draft
     assert workbook["Mittarit"]["G3"].value == 35.5 and workbook["Mittarit"]["G5"].value == "kyllä"
-    workbook["Mittarit"]["G2"] = None
+    workbook["Mittarit"]["G2"] = workbook["Mittarit"]["H2"] = None  # the value and its comment
     workbook["Raportit"]["E2"] = "55 %"
     assert upload(client, cast, cast.coordinator, as_upload(workbook)).status_code == 302
     assert not MetricValue.objects.filter(metric=metrics["count"]).exists()

@@ -123,7 +123,8 @@ def test_redis_down_pages_work_and_no_job_is_lost_silently(cast, tmp_path):
         # The queue is down: the approval stands, the manager gets the normal answer.
         manager = web.browser("paallikko")
         started = time.monotonic()
-        approved = manager.post(reverse("reports:approve", args=[report.pk]), {})
+        approved = manager.post(reverse("reports:approve", args=[report.pk]),
+                                {"version": report.version})
         assert time.monotonic() - started < 5
         assert "hyväksyttiin" in manager.follow(approved).text
         report.refresh_from_db()

@@ -55,7 +55,8 @@ def submitted_report(client, cast) -> MonthlyReport:
 def test_manager_action_never_redirects_to_another_site(client, cast, target):
     report = submitted_report(client, cast)
     client.force_login(cast.manager)
-    response = client.post(reverse("reports:approve", args=[report.pk]), {"next": target})
+    response = client.post(reverse("reports:approve", args=[report.pk]),
+                           {"next": target, "version": report.version})
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:edit",
                                            args=[cast.subproject.pk, f"{cast.month:%Y-%m}"])
@@ -335,7 +336,7 @@ def test_bulk_approval_with_ids_that_are_not_ids_approves_nothing(client, cast, 
     report = submitted_report(client, cast)
     client.force_login(cast.manager)
     url = reverse("reports:review", args=[cast.project.pk])
-    response = client.post(url + "?month=2022-05", {"report": [str(report.pk), *ids]},
+    response = client.post(url + "?month=2022-05", {"report": [f"{report.pk}:{report.version}", *ids]},
                            follow=True)
     assert response.status_code == 200
     assert "Valittuja raportteja ei tunnistettu. Mitään ei hyväksytty" in (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from indicators.models import Metric, MetricValue
 from indicators.services import ParsedValue, metric_value_set, parse_metric_input
 from reports import services
-from reports.models import MonthlyReport
+from reports.models import GeneratedDocument, MonthlyReport
 from reports.services import ReportInput, ValueInput
 from tests import factories
 from tests.test_excel import as_upload, download, fill_own_row, metrics, row_html, upload
@@ -28,7 +28,7 @@ def approved_report(cast, metric, value, period=APRIL):
         data=ReportInput(fields={"light": "green", "situation": "Valmis", "next_steps": "Jatko"},
                          values=[ValueInput(metric, None, parse_metric_input(metric, value))]))
     services.monthly_report_submit(report=report, user=cast.coordinator)
-    return services.monthly_report_approve(report=report, user=cast.manager)
+    return services.monthly_report_approve(report=report, user=cast.manager, expected_version=None)
 
 
 # --- The metric's owner cannot move under its values ---------------------------------------
@@ -194,10 +194,111 @@ def test_a_reader_outside_the_project_sees_no_history_of_drafts(client, cast):
         data=ReportInput(fields={"light": "green", "situation": "Valmis", "next_steps": "Jatko"},
                          values=[ValueInput(metric, None, parse_metric_input(metric, "11"))]))
     services.monthly_report_submit(report=report, user=cast.coordinator)
-    services.monthly_report_approve(report=report, user=cast.manager)
+    services.monthly_report_approve(report=report, user=cast.manager, expected_version=None)
     url = reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
     client.force_login(cast.national)
     html = client.get(url).content.decode()
     assert "4242" not in html and "LUONNOSKOMMENTTI" not in html and 'id="history-title"' not in html
     client.force_login(cast.coordinator)
     assert "LUONNOSKOMMENTTI" in client.get(url).content.decode()
+
+
+# --- Third hostile round ----------------------------------------------------------------------
+
+
+def test_a_comment_without_a_value_is_refused_at_the_comment_and_kept(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="M.1")
+    client.force_login(cast.coordinator)
+    edit = reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
+    response = client.post(edit, {"version": "0", "action": "save", "situation": "Tilanne",
+                                  f"metric_{metric.pk}": "", f"comment_{metric.pk}": "Luku puuttuu"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f'id="id_comment_{metric.pk}_error"' in html and "tyhjennä kommentti" in html
+    assert "Luku puuttuu" in html and "Tilanne" in html
+    assert f'href="#id_comment_{metric.pk}"' in html  # the error summary links to it
+    assert not MonthlyReport.objects.exists() and not MetricValue.objects.exists()
+
+
+def test_an_excel_comment_without_a_value_is_an_error_at_its_cell(client, cast, metrics):
+    workbook = download(client, cast)
+    fill_own_row(workbook)
+    workbook["Mittarit"]["G2"], workbook["Mittarit"]["H2"] = None, "Luku tulee ensi kuussa"
+    response = upload(client, cast, cast.coordinator, as_upload(workbook))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert row_html("Mittarit", 2, "H") in html and "tyhjennä kommentti" in html
+    assert not MonthlyReport.objects.exists()
+
+
+def test_an_excel_number_with_too_many_decimals_says_so(client, cast, metrics):
+    workbook = download(client, cast)
+    fill_own_row(workbook)
+    workbook["Mittarit"]["G3"] = 1e-300  # a share: four decimals at most
+    response = upload(client, cast, cast.coordinator, as_upload(workbook))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert row_html("Mittarit", 3, "G") in html and "enintään 4 desimaalia" in html.lower()
+    assert "liian suuri" not in html.lower()
+
+
+@pytest.mark.parametrize("state,url_name,field", [
+    ("submitted", "reports:return", "comment"), ("approved", "reports:reopen", "reason")])
+def test_a_manager_text_with_a_nul_byte_is_refused_and_nothing_changes(client, cast, state,
+                                                                       url_name, field):
+    report = factories.MonthlyReportFactory(subproject=cast.subproject, period=APRIL,
+                                            state=state, light="green")
+    client.force_login(cast.manager)
+    response = client.post(reverse(url_name, args=[report.pk]), {field: "Korjaa\x00 luvut"})
+    assert response.status_code == 422
+    assert f'id="id_{field}_error"' in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == state and not report.events.exists()
+
+
+def test_a_tampered_version_is_said_and_the_text_kept(client, cast):
+    client.force_login(cast.coordinator)
+    edit = reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
+    response = client.post(edit, {"version": "abc", "action": "save", "situation": "Oma teksti"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "mitä raportin versiota" in html and "Oma teksti" in html
+    assert not MonthlyReport.objects.exists()
+
+
+def test_a_monthly_pdf_of_a_month_that_has_not_begun_is_refused(client, cast):
+    client.force_login(cast.manager)
+    url = reverse("reports:documents", args=[cast.project.pk])
+    response = client.post(url, {"kind": "monthly", "month": "2099-01"})
+    assert response.status_code == 422
+    assert "tulevaisuudessa" in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_the_admin_keeps_a_metrics_subproject_in_its_project(client, cast):
+    from indicators.models import Metric as MetricModel
+
+    client.force_login(factories.UserFactory(username="yllapito", is_staff=True,
+                                             is_superuser=True))
+    response = client.post(reverse("admin:indicators_metric_add"), {
+        "project": cast.project.pk, "subproject": cast.other_subproject.pk, "code": "X.1",
+        "name": "Vieras", "kind": "count", "frequency": "monthly", "direction": "higher",
+        "data_source": "manual", "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert "Osahanke kuuluu toiseen hankkeeseen" in response.content.decode()
+    assert not MetricModel.objects.filter(code="X.1").exists()
+
+
+def test_the_admin_freezes_what_published_values_mean(client, cast):
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="M.1")
+    report = approved_report(cast, metric, "10")
+    client.force_login(factories.UserFactory(username="yllapito", is_staff=True,
+                                             is_superuser=True))
+    page = client.get(reverse("admin:indicators_metric_change", args=[metric.pk])).content.decode()
+    for name in ("kind", "disaggregation", "frequency", "cumulative"):
+        assert f'name="{name}"' not in page
+    assert client.get(reverse("admin:indicators_metric_delete", args=[metric.pk])).status_code == 403
+    subproject = reverse("admin:workpackages_subproject_change", args=[report.subproject_id])
+    assert 'name="project"' not in client.get(subproject).content.decode()
+    delete = reverse("admin:workpackages_subproject_delete", args=[report.subproject_id])
+    assert client.get(delete).status_code == 403

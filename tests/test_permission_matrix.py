@@ -71,7 +71,7 @@ PAGES = [
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
         "other_coordinator": (404, 403), "manager": (302, 404), "steering": (403, 404),
         "national": (404, 404),
-    }, state=MonthlyReport.State.SUBMITTED),
+    }, state=MonthlyReport.State.SUBMITTED, data=lambda o: {"version": o["report"].version}),
     Page("reopen report", "post", lambda o: reverse("reports:reopen", args=[o["report"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
         "other_coordinator": (404, 403), "manager": (302, 404), "steering": (403, 404),
@@ -86,7 +86,8 @@ PAGES = [
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
         "other_coordinator": (404, 403), "manager": (302, 404), "steering": (403, 404),
         "national": (403, 403),
-    }, state=MonthlyReport.State.SUBMITTED, data=lambda o: {"report": [o["report"].pk]}),
+    }, state=MonthlyReport.State.SUBMITTED,
+         data=lambda o: {"report": [f"{o['report'].pk}:{o['report'].version}"]}),
     Page("excel template", "get",
          lambda o: reverse("reports:excel_template", args=[o["project"].pk, "2022-05"]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),

@@ -52,7 +52,8 @@ def test_permission_matrix_on_project_a_reports(client, cast, reports, role):
     got = {"view": client.get(edit).status_code,
            "save": client.post(edit, {**FORM, "version": own.version}).status_code}
     MonthlyReport.objects.filter(pk=own.pk).update(state="submitted")
-    got["approve"] = client.post(reverse("reports:approve", args=[own.pk])).status_code
+    got["approve"] = client.post(reverse("reports:approve", args=[own.pk]),
+                                 factories.approve_form(own)).status_code
     got["review"] = client.get(reverse("reports:review", args=[cast.project.pk])).status_code
     assert got == EXPECTED[role]
 

@@ -35,7 +35,7 @@ def approved_report(client, cast) -> MonthlyReport:
     post(client, cast, action="submit")
     report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
     client.force_login(cast.manager)
-    client.post(reverse("reports:approve", args=[report.pk]))
+    client.post(reverse("reports:approve", args=[report.pk]), factories.approve_form(report))
     return report
 
 
@@ -85,7 +85,7 @@ def test_full_cycle_submit_return_fix_approve(client, cast):
     assert post(client, cast, action="submit", situation="Pilotissa 12 asiakasta.").status_code == 302
 
     client.force_login(cast.manager)
-    client.post(reverse("reports:approve", args=[report.pk]))
+    client.post(reverse("reports:approve", args=[report.pk]), factories.approve_form(report))
     report.refresh_from_db()
     assert report.state == "approved" and report.approved_by == cast.manager
     actions = list(report.events.order_by("at", "id").values_list("action", flat=True))
@@ -99,7 +99,8 @@ def test_coordinator_cannot_approve(client, cast):
     client.force_login(cast.coordinator)
     post(client, cast, action="submit")
     report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
-    response = client.post(reverse("reports:approve", args=[report.pk]))
+    response = client.post(reverse("reports:approve", args=[report.pk]),
+                           factories.approve_form(report))
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.state == "submitted"
@@ -134,7 +135,8 @@ def test_manager_approves_several_at_once(client, cast):
     client.force_login(cast.coordinator)
     post(client, cast, action="submit")
     client.post(edit_url(cast, cast.sibling), {**FILLED, "action": "submit"})
-    ids = list(MonthlyReport.objects.values_list("pk", flat=True))
+    ids = [f"{pk}:{version}"
+           for pk, version in MonthlyReport.objects.values_list("pk", "version")]
     assert MonthlyReport.objects.filter(state="submitted").count() == 2
     client.force_login(cast.manager)
     response = client.post(

@@ -77,7 +77,7 @@ def test_late_approval_updates_the_rollup_and_two_runs_agree(
                                           state="submitted", light="yellow")
     client.force_login(cast.manager)
     with django_capture_on_commit_callbacks(execute=True):  # the recompute is sent on commit
-        client.post(reverse("reports:approve", args=[late.pk]))
+        client.post(reverse("reports:approve", args=[late.pk]), factories.approve_form(late))
     rollup = ProjectRollup.objects.get(project=cast.project, month=MAY)
     assert rollup.approved == 2
     assert rollup.work_package_statuses.get().light == "yellow"

@@ -80,6 +80,25 @@ class SubprojectAdmin(admin.ModelAdmin):
     list_select_related = ["work_package", "project", "organisation"]
     inlines = [ActivityInline, BudgetLineInline, ActualCostInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Once a subproject has reports, it stays in its project: its reports and its metrics'
+        values belong to that project."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.reports.exists():
+            fields += ["project"]
+        return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A subproject with reports is closed, not deleted: its history stays."""
+        if obj is not None and obj.reports.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):  # one at a time, so the check above holds
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):

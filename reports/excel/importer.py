@@ -14,7 +14,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from indicators.services import COMMENT_MAX_LENGTH, check_period, parse_metric_input
+from indicators.services import (
+    COMMENT_MAX_LENGTH,
+    check_comment,
+    check_period,
+    parse_metric_input,
+)
 from projects import permissions
 from projects.formatting import LIGHT_NAMES_FI
 from projects.models import Project
@@ -269,8 +274,12 @@ class _Validator:
             parsed, messages = None, error.messages
         else:
             messages = []
+            try:
+                check_comment(parsed, comment)
+            except ValidationError as error:
+                comment_errors = [*comment_errors, *error.messages]
             stored = row.value
-            if (stored is None and parsed.is_empty) or (stored is not None and (
+            if (stored is None and parsed.is_empty and not comment) or (stored is not None and (
                     parsed.value, parsed.text, comment)
                     == (stored.value, stored.text_value, stored.comment)):
                 self.unchanged += 1
