@@ -7,6 +7,7 @@ from indicators.models import (
     MetricTarget,
     MetricValue,
 )
+from projects.admin import KeptWithHistory
 
 
 class CategoryInline(admin.TabularInline):
@@ -34,7 +35,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(KeptWithHistory, admin.ModelAdmin):
     list_display = ["code", "short_name", "kind", "frequency", "unit", "project", "goal"]
     list_filter = ["project", "kind", "frequency", "data_source", "cumulative"]
     search_fields = ["code", "name", "external_id", "source_name"]
@@ -47,22 +48,15 @@ class MetricAdmin(admin.ModelAdmin):
         changing them would move the values to a report that does not carry them or change
         what published figures say. A new metric is made instead."""
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.values.exists():
+        if obj is not None and self.has_history(obj):
             fields += ["project", "subproject", "kind", "disaggregation", "frequency",
                        "cumulative"]
         return fields
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_history(self, obj) -> bool:
         """A metric with values stays: deleting it would take published figures away with
         no reopening."""
-        if obj is not None and obj.values.exists():
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):  # one at a time, so the check above holds
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+        return obj.values.exists()
 
     @admin.display(description="name")
     def short_name(self, metric):

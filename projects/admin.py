@@ -13,6 +13,24 @@ from projects.models import (
 )
 
 
+class KeptWithHistory:
+    """An admin whose rows with history (values, reports) are never deleted: `has_history`
+    says which rows, and deleting is one row at a time (the bulk action would not ask)."""
+
+    def has_history(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and self.has_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class BenefitGoalInline(admin.TabularInline):
     model = BenefitGoal
     extra = 0

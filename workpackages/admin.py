@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from projects.admin import KeptWithHistory
 from workpackages.models import (
     Activity,
     ActualCost,
@@ -71,7 +72,7 @@ class ActualCostInline(admin.TabularInline):
 
 
 @admin.register(Subproject)
-class SubprojectAdmin(admin.ModelAdmin):
+class SubprojectAdmin(KeptWithHistory, admin.ModelAdmin):
     list_display = ["code", "name", "work_package", "project", "organisation", "start_month",
                     "end_month", "starts_later", "carried_over"]
     list_filter = ["project", "starts_later", "carried_over", "organisation"]
@@ -84,20 +85,13 @@ class SubprojectAdmin(admin.ModelAdmin):
         """Once a subproject has reports, it stays in its project: its reports and its metrics'
         values belong to that project."""
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.reports.exists():
+        if obj is not None and self.has_history(obj):
             fields += ["project"]
         return fields
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_history(self, obj) -> bool:
         """A subproject with reports is closed, not deleted: its history stays."""
-        if obj is not None and obj.reports.exists():
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):  # one at a time, so the check above holds
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+        return obj.reports.exists()
 
 
 @admin.register(Activity)
