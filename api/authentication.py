@@ -8,6 +8,7 @@ from api import services
 from api.access import ClientPrincipal
 
 KEYWORDS = (b"bearer", b"token")
+ONLY_BEARER = _("Only Bearer tokens are accepted: give 'Authorization: Bearer <token>'.")
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -16,8 +17,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() not in KEYWORDS:
+        if not header:
             return None
+        if header[0].lower() not in KEYWORDS:
+            # Basic, Digest …: never a session's fallback nor "no credentials given".
+            raise exceptions.AuthenticationFailed(ONLY_BEARER)
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Invalid token header: give it as 'Authorization: Bearer <token>'.")

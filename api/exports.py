@@ -6,7 +6,6 @@ metric and category come from small lookup tables built once per response; rows 
 written in chunks by orjson or csv.writer. Memory stays flat: rows are read with a
 server-side cursor (iterator with chunk_size) and written as they come."""
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -15,7 +14,7 @@ import orjson
 from django.db import connection, models, transaction
 from django.db.models import F, Func, QuerySet
 
-from api.renderers import LINE_END, CSVBuffer
+from api.renderers import DEFAULT_DIALECT, CSVBuffer, CSVDialect, csv_writer
 from indicators.models import DisaggregationCategory, Metric
 from projects.months import period_code
 from projects.spreadsheets import neutralise_cell
@@ -153,13 +152,21 @@ def stream_json(queryset: QuerySet) -> Iterator[bytes]:
     yield b"]"
 
 
-def stream_csv(queryset: QuerySet) -> Iterator[bytes]:
-    """The whole selection as CSV (UTF-8, comma-separated, a header row); texts a
-    spreadsheet would run as formulas are neutralised, the value stays a number."""
+VALUE = COLUMNS.index("value")
+
+
+def stream_csv(queryset: QuerySet, dialect: CSVDialect = DEFAULT_DIALECT) -> Iterator[bytes]:
+    """The whole selection as CSV (UTF-8, comma-separated, a header row; or as the dialect
+    says); texts a spreadsheet would run as formulas are neutralised, the value stays a
+    number."""
     lookups, buffer = Lookups(cell=neutralise_cell), CSVBuffer()
-    writer = csv.writer(buffer, lineterminator=LINE_END)
+    writer = csv_writer(buffer, dialect)
     writer.writerow(COLUMNS)
-    yield buffer.take()
+    yield dialect.start(buffer.take())
     for chunk in _chunks(value_tuples(queryset)):
-        writer.writerows(lookups.rows(chunk))
+        rows = lookups.rows(chunk)
+        if dialect.decimal_comma:
+            rows = [(*row[:VALUE], None if row[VALUE] is None else dialect.number(row[VALUE]),
+                     *row[VALUE + 1:]) for row in rows]
+        writer.writerows(rows)
         yield buffer.take()

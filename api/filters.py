@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import ChoiceField
 
 from api.periods import DATE, PERIOD, PERIOD_HELP, parse_period
 
@@ -155,11 +156,13 @@ class PeriodFilter(SchemaFilter):
 
 
 class IdListFilter(SchemaFilter):
-    """Comma-separated ids (`in` lookup)."""
+    """Comma-separated ids (`in` lookup). `vocabulary` names the ids or codes the reader may
+    give (api.strict.VOCABULARIES): any other one is a 400."""
 
     field_class = IdListField
 
-    def __init__(self, field_name=None, lookup_expr="in", **kwargs):
+    def __init__(self, field_name=None, lookup_expr="in", *, vocabulary: str, **kwargs):
+        self.vocabulary = vocabulary
         super().__init__(field_name, lookup_expr, **kwargs)
 
 
@@ -174,6 +177,26 @@ class IntegerFilter(SchemaFilter):
 
     field_class = StrictIntegerField
 
+
+UNKNOWN_VALUE = _("Unknown value: %(value)s. Allowed values: %(allowed)s.")
+
+
+class StrictChoiceField(ChoiceField):
+    """A choice whose refusal names the allowed values."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError:
+            allowed = ", ".join(str(key) for key, _label in self.choices if key != "")
+            raise forms.ValidationError(UNKNOWN_VALUE, code="invalid_choice",
+                                        params={"value": value, "allowed": allowed}) from None
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    """One of fixed choices (the schema gives them as an enum)."""
+
+    field_class = StrictChoiceField
 
 
 def updated_since_filter(*children: str) -> UpdatedSinceFilter:
@@ -216,11 +239,11 @@ class ProjectRowsFilterSet(ApiFilterSet):
 
     project_path = "project"
 
-    project = CodeListFilter(method="filter_project", help_text=_(
+    project = CodeListFilter(method="filter_project", vocabulary="project", help_text=_(
         "Project short names (e.g. POSOTE20), comma-separated."))
-    project_id = IdListFilter(method="filter_project_id", help_text=_(
+    project_id = IdListFilter(method="filter_project_id", vocabulary="project_id", help_text=_(
         "Project ids, comma-separated."))
-    region = CodeListFilter(method="filter_region", help_text=_(
+    region = CodeListFilter(method="filter_region", vocabulary="region", help_text=_(
         "Official region codes (e.g. 11 for Pohjois-Savo), comma-separated."))
 
     def filter_project(self, queryset, name, value):

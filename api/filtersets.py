@@ -2,10 +2,10 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
 from api.filters import (
     ApiFilterSet,
+    ChoiceFilter,
     CodeListFilter,
     IdListFilter,
     IntegerFilter,
@@ -46,7 +46,8 @@ def goal_tree_q(prefix: str, codes) -> Q:
 
 
 class RegionFilterSet(ApiFilterSet):
-    code = CodeListFilter(field_name="code", help_text=_("Official region codes, comma-separated."))
+    code = CodeListFilter(field_name="code", vocabulary="region",
+                          help_text=_("Official region codes, comma-separated."))
 
     class Meta:
         model = Region
@@ -54,9 +55,9 @@ class RegionFilterSet(ApiFilterSet):
 
 
 class OrganisationFilterSet(ApiFilterSet):
-    region = CodeListFilter(field_name="region__code", help_text=_(
+    region = CodeListFilter(field_name="region__code", vocabulary="region", help_text=_(
         "Official region codes, comma-separated."))
-    kind = filters.ChoiceFilter(choices=Organisation.Kind.choices, help_text=_(
+    kind = ChoiceFilter(choices=Organisation.Kind.choices, help_text=_(
         "Kind of organisation."))
 
     class Meta:
@@ -66,8 +67,9 @@ class OrganisationFilterSet(ApiFilterSet):
 
 class ProjectFilterSet(ApiFilterSet):
     updated_since = updated_since_filter("phases")
-    code = CodeListFilter(field_name="code", help_text=_("Project short names, comma-separated."))
-    region = CodeListFilter(field_name="region__code", help_text=_(
+    code = CodeListFilter(field_name="code", vocabulary="project",
+                          help_text=_("Project short names, comma-separated."))
+    region = CodeListFilter(field_name="region__code", vocabulary="region", help_text=_(
         "Official region codes, comma-separated."))
 
     class Meta:
@@ -76,9 +78,9 @@ class ProjectFilterSet(ApiFilterSet):
 
 
 class WorkPackageFilterSet(ProjectRowsFilterSet):
-    kind = filters.ChoiceFilter(choices=WorkPackage.Kind.choices, help_text=_("Kind."))
+    kind = ChoiceFilter(choices=WorkPackage.Kind.choices, help_text=_("Kind."))
     benefit_goal = CodeListFilter(field_name="benefit_goals__code", distinct=True,
-                                help_text=BENEFIT_GOAL_HELP)
+                                  vocabulary="benefit_goal", help_text=BENEFIT_GOAL_HELP)
 
     class Meta:
         model = WorkPackage
@@ -86,8 +88,9 @@ class WorkPackageFilterSet(ProjectRowsFilterSet):
 
 
 class GoalFilterSet(ProjectRowsFilterSet):
-    level = filters.ChoiceFilter(choices=Goal.Level.choices, help_text=_("Level in the tree."))
-    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+    level = ChoiceFilter(choices=Goal.Level.choices, help_text=_("Level in the tree."))
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", vocabulary="benefit_goal",
+                                  help_text=BENEFIT_GOAL_HELP)
 
     def filter_benefit_goal(self, queryset, name, value):
         return queryset.filter(goal_tree_q("", value)) if value else queryset
@@ -98,8 +101,10 @@ class GoalFilterSet(ProjectRowsFilterSet):
 
 
 class SubprojectFilterSet(ProjectRowsFilterSet):
-    work_package = IdListFilter(field_name="work_package_id", help_text=WORK_PACKAGE_HELP)
-    code = CodeListFilter(field_name="code", help_text=_("Subproject codes, comma-separated."))
+    work_package = IdListFilter(field_name="work_package_id", vocabulary="work_package",
+                                help_text=WORK_PACKAGE_HELP)
+    code = CodeListFilter(field_name="code", vocabulary="subproject_code", help_text=_(
+        "Subproject codes, comma-separated."))
 
     class Meta:
         model = Subproject
@@ -108,9 +113,10 @@ class SubprojectFilterSet(ProjectRowsFilterSet):
 
 class ActivityFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    subproject = IdListFilter(field_name="subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
     work_package = IdListFilter(field_name="subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
 
     class Meta:
         model = Activity
@@ -118,14 +124,17 @@ class ActivityFilterSet(ProjectRowsFilterSet):
 
 
 class MetricFilterSet(ProjectRowsFilterSet):
-    code = CodeListFilter(field_name="code", help_text=_("Metric codes, comma-separated."))
-    kind = filters.ChoiceFilter(choices=Metric.Kind.choices, help_text=_("Kind of metric."))
-    frequency = filters.ChoiceFilter(choices=Metric.Frequency.choices, help_text=_(
+    code = CodeListFilter(field_name="code", vocabulary="metric",
+                          help_text=_("Metric codes, comma-separated."))
+    kind = ChoiceFilter(choices=Metric.Kind.choices, help_text=_("Kind of metric."))
+    frequency = ChoiceFilter(choices=Metric.Frequency.choices, help_text=_(
         "Reporting frequency."))
     work_package = IdListFilter(field_name="subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
-    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
-    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
+    subproject = IdListFilter(field_name="subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", vocabulary="benefit_goal",
+                                  help_text=BENEFIT_GOAL_HELP)
 
     def filter_benefit_goal(self, queryset, name, value):
         return queryset.filter(goal_tree_q("goal", value)) if value else queryset
@@ -137,21 +146,25 @@ class MetricFilterSet(ProjectRowsFilterSet):
 
 class MetricValueFilterSet(ProjectRowsFilterSet):
     project_path = "metric__project"
-    metric = CodeListFilter(field_name="metric__code", help_text=_(
+    metric = CodeListFilter(field_name="metric__code", vocabulary="metric", help_text=_(
         "Metric codes, comma-separated (codes are unique within a project: combine with "
         "project)."))
-    metric_id = IdListFilter(field_name="metric_id", help_text=_("Metric ids, comma-separated."))
+    metric_id = IdListFilter(field_name="metric_id", vocabulary="metric_id",
+                             help_text=_("Metric ids, comma-separated."))
     work_package = IdListFilter(field_name="metric__subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
-    subproject = IdListFilter(field_name="metric__subproject_id", help_text=SUBPROJECT_HELP)
-    benefit_goal = CodeListFilter(method="filter_benefit_goal", help_text=BENEFIT_GOAL_HELP)
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
+    subproject = IdListFilter(field_name="metric__subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
+    benefit_goal = CodeListFilter(method="filter_benefit_goal", vocabulary="benefit_goal",
+                                  help_text=BENEFIT_GOAL_HELP)
     period_from, period_to = period_filters("period")
-    frequency = filters.ChoiceFilter(field_name="metric__frequency",
+    frequency = ChoiceFilter(field_name="metric__frequency",
                                      choices=Metric.Frequency.choices, help_text=_(
                                          "Frequency of the metric."))
-    disaggregation = CodeListFilter(field_name="metric__disaggregation__code", help_text=_(
+    disaggregation = CodeListFilter(field_name="metric__disaggregation__code",
+                                    vocabulary="disaggregation", help_text=_(
         "Values of metrics split this way (e.g. age_group), comma-separated."))
-    category = CodeListFilter(method="filter_category", help_text=_(
+    category = CodeListFilter(method="filter_category", vocabulary="category", help_text=_(
         "Category codes (e.g. children), comma-separated; _T for the totals."))
 
     def filter_benefit_goal(self, queryset, name, value):
@@ -180,11 +193,12 @@ class ValueWithdrawalFilterSet(ProjectRowsFilterSet):
 
 class MonthlyReportFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    subproject = IdListFilter(field_name="subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
     work_package = IdListFilter(field_name="subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
-    state = filters.ChoiceFilter(choices=MonthlyReport.State.choices, help_text=_("State."))
-    light = filters.ChoiceFilter(choices=StatusLight.choices, help_text=_("Status light."))
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
+    state = ChoiceFilter(choices=MonthlyReport.State.choices, help_text=_("State."))
+    light = ChoiceFilter(choices=StatusLight.choices, help_text=_("Status light."))
     period_from, period_to = period_filters("period")
 
     class Meta:
@@ -202,12 +216,13 @@ class RollupFilterSet(ProjectRowsFilterSet):
 
 class BudgetLineFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    subproject = IdListFilter(field_name="subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
     work_package = IdListFilter(field_name="subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
     year = IntegerFilter(field_name="year", min_value=1900, max_value=2999,
                          help_text=_("Budget year."))
-    category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
+    category = ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
         "Cost category."))
 
     class Meta:
@@ -217,11 +232,12 @@ class BudgetLineFilterSet(ProjectRowsFilterSet):
 
 class ActualCostFilterSet(ProjectRowsFilterSet):
     project_path = "subproject__project"
-    subproject = IdListFilter(field_name="subproject_id", help_text=SUBPROJECT_HELP)
+    subproject = IdListFilter(field_name="subproject_id", vocabulary="subproject",
+                              help_text=SUBPROJECT_HELP)
     work_package = IdListFilter(field_name="subproject__work_package_id",
-                                  help_text=WORK_PACKAGE_HELP)
+                                vocabulary="work_package", help_text=WORK_PACKAGE_HELP)
     period_from, period_to = period_filters("period")
-    category = filters.ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
+    category = ChoiceFilter(choices=BudgetLine.Category.choices, help_text=_(
         "Cost category."))
 
     class Meta:
@@ -230,7 +246,7 @@ class ActualCostFilterSet(ProjectRowsFilterSet):
 
 
 class RiskFilterSet(ProjectRowsFilterSet):
-    category = filters.ChoiceFilter(choices=Risk.Category.choices, help_text=_("Category."))
+    category = ChoiceFilter(choices=Risk.Category.choices, help_text=_("Category."))
     severity_min = IntegerFilter(field_name="severity", lookup_expr="gte", min_value=1,
                                  max_value=5, help_text=_(
         "Only risks at least this severe (1–5)."))
@@ -241,7 +257,7 @@ class RiskFilterSet(ProjectRowsFilterSet):
 
 
 class EvaluationRoundFilterSet(ProjectRowsFilterSet):
-    kind = filters.ChoiceFilter(choices=EvaluationRound.Kind.choices, help_text=_("Kind."))
+    kind = ChoiceFilter(choices=EvaluationRound.Kind.choices, help_text=_("Kind."))
 
     class Meta:
         model = EvaluationRound
@@ -249,8 +265,8 @@ class EvaluationRoundFilterSet(ProjectRowsFilterSet):
 
 
 class DocumentFilterSet(ProjectRowsFilterSet):
-    kind = filters.ChoiceFilter(choices=GeneratedDocument.Kind.choices, help_text=_("Kind."))
-    status = filters.ChoiceFilter(choices=GeneratedDocument.Status.choices, help_text=_(
+    kind = ChoiceFilter(choices=GeneratedDocument.Kind.choices, help_text=_("Kind."))
+    status = ChoiceFilter(choices=GeneratedDocument.Status.choices, help_text=_(
         "Status."))
 
     class Meta:

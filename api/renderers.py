@@ -7,12 +7,15 @@ import csv
 import decimal
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 import orjson
 from django.utils.functional import Promise
 from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
 
+from api.filters import UNKNOWN_VALUE
 from projects.spreadsheets import neutralise_cell
 
 
@@ -61,14 +64,52 @@ class PDFRenderer(renderers.BaseRenderer):
         return dumps(data) if data is not None else b""
 
 
-def csv_cell(value):
+@dataclass(frozen=True)
+class CSVDialect:
+    """How a CSV is written. The default is RFC 4180 for R, Python and the like; `excel-fi`
+    is what Finnish Excel opens by double-click: UTF-8 with a byte order mark (else Excel
+    guesses Windows-1252), semicolons (the list separator of a Finnish Windows) and decimal
+    commas in numbers. Both end lines in CRLF and neutralise formulas alike."""
+
+    name: str
+    delimiter: str = ","
+    bom: bool = False
+    decimal_comma: bool = False
+
+    def number(self, value):
+        """A non-integer number (float, Decimal) as this dialect writes it."""
+        return str(value).replace(".", ",") if self.decimal_comma else value
+
+    def start(self, text: bytes) -> bytes:
+        """The first bytes of the body."""
+        return b"\xef\xbb\xbf" + text if self.bom else text
+
+
+DEFAULT_DIALECT = CSVDialect("")
+DIALECTS = {"excel-fi": CSVDialect("excel-fi", delimiter=";", bom=True, decimal_comma=True)}
+
+
+def csv_dialect(request) -> CSVDialect:
+    """The dialect of `?dialect=` (empty or absent: the default); a 400 for another one."""
+    name = request.query_params.get("dialect")
+    if not name:
+        return DEFAULT_DIALECT
+    if name not in DIALECTS:
+        raise ValidationError({"dialect": [str(UNKNOWN_VALUE) % {
+            "value": name, "allowed": ", ".join(DIALECTS)}]})
+    return DIALECTS[name]
+
+
+def csv_cell(value, dialect: CSVDialect = DEFAULT_DIALECT):
     """A JSON value as a CSV cell: lists of scalars joined with |, nested objects as JSON;
     text a spreadsheet would run as a formula neutralised, numbers (Decimal money and
-    values, ints) as they are."""
+    values, ints) as they are (with the dialect's decimal separator)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float | decimal.Decimal):
+        return dialect.number(value)
     if isinstance(value, list):
         if all(isinstance(item, str | int | float) for item in value):
             return neutralise_cell("|".join(str(item) for item in value))
@@ -92,14 +133,19 @@ class CSVBuffer(io.StringIO):
         return text.encode()
 
 
-def csv_lines(fields: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:
+def csv_writer(buffer: io.StringIO, dialect: CSVDialect = DEFAULT_DIALECT):
+    return csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=LINE_END)
+
+
+def csv_lines(fields: list[str], batches: Iterable[list[dict]],
+              dialect: CSVDialect = DEFAULT_DIALECT) -> Iterator[bytes]:
     """A header and the rows of each batch of serialized dicts, one bytes chunk per batch."""
     buffer = CSVBuffer()
-    writer = csv.writer(buffer, lineterminator=LINE_END)
+    writer = csv_writer(buffer, dialect)
     writer.writerow(fields)
-    yield buffer.take()
+    yield dialect.start(buffer.take())
     for batch in batches:
-        writer.writerows([csv_cell(row.get(name)) for name in fields] for row in batch)
+        writer.writerows([csv_cell(row.get(name), dialect) for name in fields] for row in batch)
         yield buffer.take()
 
 
@@ -119,4 +165,6 @@ class CSVRenderer(renderers.BaseRenderer):
             return b""
         rows = data.get("results", [data]) if isinstance(data, dict) else list(data)
         fields = list(rows[0]) if rows else []
-        return b"".join(csv_lines(fields, [rows]))
+        request = (renderer_context or {}).get("request")
+        dialect = csv_dialect(request) if request is not None else DEFAULT_DIALECT
+        return b"".join(csv_lines(fields, [rows], dialect))

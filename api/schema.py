@@ -22,6 +22,10 @@ from rest_framework.authentication import SessionAuthentication
 from api.authentication import ApiTokenAuthentication
 from api.conditional import PRECONDITION_FAILED
 from api.filters import SchemaFilter
+from api.renderers import DIALECTS
+from api.strict import takes_csv, view_parameters
+from reports.models import StatusLight
+from workpackages.models import BudgetLine
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 PARAMETER_ERRORS_REF = {"$ref": "#/components/schemas/ParameterErrors"}
@@ -41,13 +45,20 @@ COMPONENTS = {
                                       "or 2022-05-01."]},
     },
 }
+# Names of the enums of the coded response fields (drf-spectacular would name two choice sets
+# of one field name by a hash, and one choice set by several names).
+ENUM_NAME_OVERRIDES = {
+    "LightEnum": StatusLight.choices,
+    "CostCategoryEnum": BudgetLine.Category.choices,
+}
 HTTP_DATE = ("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
              "|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$")
 ERRORS = {
     "401": _("No credentials, or an unknown or revoked token."),
-    "404": _("No such object, or the reader may not see it; or an invalid cursor or format."),
+    "404": _("No such object, or the reader may not see it; or an invalid cursor."),
     "405": _("The API is read-only: only GET, HEAD and OPTIONS are answered."),
-    "406": _("None of the media types in Accept can be given."),
+    "406": _("An unknown format, or none of the media types in Accept can be given; the "
+             "body names the formats."),
     "412": PRECONDITION_FAILED,
     "429": _("Too many requests: see Retry-After."),
 }
@@ -99,14 +110,23 @@ class ApiAutoSchema(AutoSchema):
         formats = [r.format for r in self.view.renderer_classes if r.format not in ("api", "pdf")]
         if self.method != "GET" or len(formats) < 2:
             return []
-        return [build_parameter_type(
+        parameters = [build_parameter_type(
             name="format", schema={"type": "string"}, location=OpenApiParameter.QUERY,
             enum=formats, description=str(_(
                 "Output format; JSON unless asked. CSV of a list holds every row of the "
                 "selection (no pages), streamed.")))]
+        if takes_csv(self.view):
+            parameters.append(build_parameter_type(
+                name="dialect", schema={"type": "string"}, location=OpenApiParameter.QUERY,
+                enum=list(DIALECTS), description=str(_(
+                    "CSV only: excel-fi for Finnish Excel (UTF-8 with a byte order mark, "
+                    "semicolons, decimal commas). Default: RFC 4180 with commas."))))
+        return parameters
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if self.method == "GET":
+            parameters.extend(view_parameters(self.view))
         if "{id}" in self.path:
             parameters.append(OpenApiParameter(
                 "id", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},

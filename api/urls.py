@@ -5,15 +5,16 @@ from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
 from api import value_views, views
+from api.errors import JsonErrorsMixin
 from api.renderers import JSONRenderer
-from api.schema import POSTPROCESSING_HOOKS, DocsView
+from api.schema import ENUM_NAME_OVERRIDES, POSTPROCESSING_HOOKS, DocsView
 from api.throttling import ApiRateThrottle
 from api.viewsets import ReadOnlyApiViewSet
 
 app_name = "api"
 
 
-class ApiRootView(routers.APIRootView):
+class ApiRootView(JsonErrorsMixin, routers.APIRootView):
     """The endpoints of version 1 of the sote-portal API (read-only)."""
 
     authentication_classes = ReadOnlyApiViewSet.authentication_classes
@@ -47,7 +48,7 @@ router.register("evaluation-rounds", views.EvaluationRoundViewSet, basename="eva
 router.register("documents", views.DocumentViewSet, basename="document")
 
 
-class NotFoundView(APIView):
+class NotFoundView(JsonErrorsMixin, APIView):
     """Any other path under v1/: a JSON 404 (after authentication, as for every endpoint),
     not the portal's HTML page, whatever the method."""
 
@@ -66,12 +67,15 @@ v1 = [path("v1/", include(router.urls))]
 urlpatterns = [
     *v1,
     # Only paths ending in a slash: a path without one is redirected to it first (APPEND_SLASH).
-    re_path(r"^v1/.*/$", NotFoundView.as_view()),
+    # Any character, a line break too (/api/v1/projects/1%0A/). Other paths under /api/ are
+    # answered by the portal's handler404 in JSON (api.errors.page_not_found).
+    re_path(r"^v1/[\s\S]*/\Z", NotFoundView.as_view()),
     path("schema/", SpectacularAPIView.as_view(
         patterns=[path("api/", include((v1, "api")))],
         authentication_classes=ReadOnlyApiViewSet.authentication_classes,
         custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1",
-                         "POSTPROCESSING_HOOKS": POSTPROCESSING_HOOKS},
+                         "POSTPROCESSING_HOOKS": POSTPROCESSING_HOOKS,
+                         "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES},
     ), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from api import exports, filtersets, jsonstat, selectors
 from api.conditional import Validators, not_modified
 from api.pagination import LargeCursorPagination
-from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer
+from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer, csv_dialect
 from api.serializers.values import (
     JsonStatDatasetSerializer,
     MetricValuePageSerializer,
@@ -56,6 +56,9 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
             validators.last_modified = withdrawn.updated_at
         return validators
 
+    def extra_query_parameters(self) -> list:
+        return JSONSTAT_PARAMETERS if self.action == "list" else []
+
     def _jsonstat_options(self) -> tuple[str, str]:
         """`lang` and `geo`, checked whatever the format (the schema gives them as enums)."""
         params = self.request.query_params
@@ -83,7 +86,6 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
             "comes in pages of up to 10,000 rows; `format=csv` streams every row of the "
             "selection; `format=jsonstat` gives the selection as one JSON-stat 2.0 dataset."
         ),
-        parameters=JSONSTAT_PARAMETERS,
         responses={
             (200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
                 component_name="MetricValuePageOrJsonStat",
@@ -102,8 +104,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         if (response := not_modified(request, validators)) is not None:
             return response
         if fmt == "csv":
-            return csv_response(request, exports.stream_csv(queryset), "metric-values",
-                                validators)
+            return csv_response(request, exports.stream_csv(queryset, csv_dialect(request)),
+                                "metric-values", validators)
         if fmt == "jsonstat":
             lang, geo = options
             return Response(jsonstat.dataset(queryset, geo=geo, lang=lang))
@@ -112,6 +114,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
 
     @extend_schema(summary="One metric value", responses={200: MetricValueSerializer})
     def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            csv_dialect(request)  # a 400 for an unknown dialect
         queryset = self.get_queryset().filter(pk=self.kwargs["pk"])
         rows = exports.page_rows(list(exports.value_dicts(queryset)))
         if not rows:
@@ -141,8 +145,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         if (response := not_modified(request, validators)) is not None:
             return response
         if request.accepted_renderer.format == "csv":
-            return csv_response(request, exports.stream_csv(queryset), "metric-values",
-                                validators)
+            return csv_response(request, exports.stream_csv(queryset, csv_dialect(request)),
+                                "metric-values", validators)
         return stream_response(request, exports.stream_json(queryset), "application/json",
                                validators)
 

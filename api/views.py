@@ -1,10 +1,11 @@
 """The endpoints of /api/v1/ (read-only). Each one: a serializer, a filter set and a
 selector that scopes the rows to the reader; the base class does the rest."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 
 from api import filtersets, selectors
 from api.conditional import Validators, not_modified
@@ -175,7 +176,7 @@ class DocumentViewSet(ReadOnlyApiViewSet):
     def download(self, request, pk=None):
         document = self.get_object()
         if document.status != document.Status.DONE or not document.file:
-            raise Http404(_("The document is not ready."))
+            raise NotFound(_("The document is not ready."))
         checksum = document.file_checksum or f"{document.pk}-{document.updated_at.timestamp()}"
         validators = Validators(etag=f'"{checksum}"', last_modified=document.finished_at)
         if (response := not_modified(request, validators)) is not None:

@@ -6,7 +6,6 @@ DRF view that sets none of its own: the schema class and, so that a view which f
 still refuses strangers, session login and signed-in readers only."""
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
@@ -16,9 +15,11 @@ from rest_framework.response import Response
 
 from api.authentication import ApiTokenAuthentication
 from api.conditional import Validators, not_modified, validators_for
+from api.errors import JsonErrorsMixin
 from api.pagination import ApiCursorPagination
-from api.renderers import CSVRenderer, JSONRenderer, batched, csv_lines
+from api.renderers import CSVRenderer, JSONRenderer, batched, csv_dialect, csv_lines
 from api.schema import ApiAutoSchema
+from api.strict import StrictFilterBackend
 from api.throttling import ApiRateThrottle
 
 CSV_CHUNK = 1000
@@ -42,16 +43,17 @@ def csv_response(request, chunks, name: str, validators: Validators) -> HttpResp
     return stream_response(request, chunks, "text/csv; charset=utf-8", validators, f"{name}.csv")
 
 
-class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyApiViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
     """A list and a detail endpoint over `get_queryset()`, which subclasses scope to what
-    the reader may see (api.access); an object outside it is a 404."""
+    the reader may see (api.access); an object outside it is a 404. A list refuses a
+    parameter, code or range it does not know (api.strict)."""
 
     authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [ApiRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     pagination_class = ApiCursorPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     schema = ApiAutoSchema()
     lookup_value_regex = r"[0-9]+"
     # Lookups of nested rows whose updated_at dates the response, and of nested rows
@@ -94,7 +96,14 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    def extra_query_parameters(self) -> list:
+        """OpenApiParameters of the action beyond its filters, pages, format and dialect
+        (api.strict takes them, api.schema lists them)."""
+        return []
+
     def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            csv_dialect(request)  # a 400 for an unknown dialect
         instance = self.get_object()
         validators = self.validators(self.get_queryset().filter(pk=instance.pk))
         if (response := not_modified(request, validators)) is not None:
@@ -109,17 +118,10 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
         chunks = csv_lines(fields, (
             serializer_class(batch, many=True, context=context).data
             for batch in batched(rows, CSV_CHUNK)
-        ))
+        ), csv_dialect(self.request))
         return csv_response(self.request, chunks, self.basename, validators)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        renderer = getattr(request, "accepted_renderer", None)
-        if isinstance(response, Response) and response.status_code >= 400 and (
-                renderer is None or renderer.format in ("csv", "jsonstat", "pdf")):
-            # Errors are JSON whatever format was asked for, also when no format could be
-            # (an unknown ?format=: DRF would render the error with the first renderer).
-            request.accepted_renderer, request.accepted_media_type = (
-                JSONRenderer(), JSONRenderer.media_type)
         response = super().finalize_response(request, response, *args, **kwargs)
         validators = getattr(self, "_validators", None)
         if validators is not None and response.status_code == 200 and "ETag" not in response:

@@ -69,6 +69,12 @@ class CodesField(S.Field):
         return [getattr(item, self.slug) for item in manager.all()]
 
 
+def choice(choices, help_text, *, blank: bool = False, **kwargs):
+    """A coded field: the OpenAPI schema gives its values as an enum (`blank`: or empty)."""
+    return S.ChoiceField(choices=choices.choices, read_only=True, allow_blank=blank,
+                         help_text=help_text, **kwargs)
+
+
 def codes(help_text, slug="code", **kwargs):
     return CodesField(slug=slug, help_text=help_text, **kwargs)
 

@@ -14,10 +14,14 @@ from api.serializers.base import (
     ReadSerializer,
     SubprojectRowSerializer,
     UTCDateTimeField,
+    choice,
     codes,
     money,
     number,
 )
+from indicators.models import Metric
+from projects.models import Organisation
+from workpackages.models import Goal, WorkPackage
 
 
 class MunicipalitySerializer(ReadSerializer):
@@ -41,7 +45,7 @@ class OrganisationSerializer(ReadSerializer):
     key = S.CharField(read_only=True, help_text=_("Short stable identifier, e.g. PSSHP."))
     name = S.CharField(read_only=True, help_text=_("Full name."))
     short_name = S.CharField(read_only=True, help_text=_("Short name (may be empty)."))
-    kind = S.CharField(read_only=True, help_text=_(
+    kind = choice(Organisation.Kind, _(
         "joint_authority, municipality, hospital_district, regional_council, "
         "wellbeing_county, ngo, university or other."))
     region_code = S.CharField(source="region.code", read_only=True, allow_null=True,
@@ -86,7 +90,7 @@ class ProjectSerializer(ReadSerializer):
 class WorkPackageSerializer(ProjectRowSerializer):
     code = S.CharField(read_only=True, help_text=_("Code, unique within the project."))
     name = S.CharField(read_only=True, help_text=_("Name."))
-    kind = S.CharField(read_only=True, help_text=_(
+    kind = choice(WorkPackage.Kind, _(
         "work_package, development_entity, theme, cross_cutting or coordination."))
     benefit_goal_codes = codes(source="benefit_goals", help_text=_(
         "Codes of the national benefit goals (1–5) the work package serves."))
@@ -105,7 +109,7 @@ class WorkPackageSerializer(ProjectRowSerializer):
 class GoalSerializer(ProjectRowSerializer):
     code = S.CharField(read_only=True, help_text=_("Code in the plan, e.g. 1.1."))
     name = S.CharField(read_only=True, help_text=_("Text of the goal."))
-    level = S.CharField(read_only=True, help_text=_("benefit, process or sub."))
+    level = choice(Goal.Level, _("benefit, process or sub."))
     parent_id = S.IntegerField(read_only=True, allow_null=True, help_text=_(
         "Id of the parent goal (null at the top of the tree)."))
     parent_code = S.CharField(source="parent.code", read_only=True, allow_null=True,
@@ -179,13 +183,12 @@ class MetricSerializer(ProjectRowSerializer):
         "Id of the subproject the metric belongs to."))
     subproject_code = S.CharField(source="subproject.code", read_only=True, allow_null=True,
                                   help_text=_("Code of that subproject."))
-    kind = S.CharField(read_only=True, help_text=_(
+    kind = choice(Metric.Kind, _(
         "yes_no (1 = yes), count, share (%), money (€), days, phase (1 planning, 2 testing, "
         "3 deployment, 4 established) or text."))
     unit = S.CharField(read_only=True, help_text=_("Unit (may be empty)."))
-    frequency = S.CharField(read_only=True, help_text=_(
-        "monthly, quarterly, yearly or once."))
-    direction = S.CharField(read_only=True, help_text=_("higher or lower (which is better)."))
+    frequency = choice(Metric.Frequency, _("monthly, quarterly, yearly or once."))
+    direction = choice(Metric.Direction, _("higher or lower (which is better)."))
     cumulative = S.BooleanField(read_only=True, help_text=_(
         "Values are running totals; never sum them over months."))
     disaggregation_code = S.CharField(source="disaggregation.code", read_only=True,
@@ -194,7 +197,7 @@ class MetricSerializer(ProjectRowSerializer):
     categories = S.SerializerMethodField(help_text=_("The categories values are split into."))
     min_value = number(_("Smallest allowed value."))
     max_value = number(_("Largest allowed value."))
-    data_source = S.CharField(read_only=True, help_text=_("manual, register or system."))
+    data_source = choice(Metric.DataSource, _("manual, register or system."))
     source_name = S.CharField(read_only=True, help_text=_("E.g. Sotkanet, Logex."))
     external_id = S.CharField(read_only=True, help_text=_(
         "The corresponding Sotkanet indicator id or Statistics Finland table."))

@@ -13,9 +13,12 @@ from api.serializers.base import (
     ReadSerializer,
     SubprojectRowSerializer,
     UTCDateTimeField,
+    choice,
     money,
     number,
 )
+from reports.models import EvaluationRound, GeneratedDocument, MonthlyReport, StatusLight
+from workpackages.models import BudgetLine, Risk
 
 LIGHT = _("Status light: green, yellow, red, grey (not started) or blue (completed); "
           "empty if not set.")
@@ -24,9 +27,9 @@ LIGHT = _("Status light: green, yellow, red, grey (not started) or blue (complet
 class MonthlyReportSerializer(SubprojectRowSerializer):
     period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
     period_code = PeriodCodeField(source="period", help_text=_("The month as 2022M05."))
-    state = S.CharField(read_only=True, help_text=_(
+    state = choice(MonthlyReport.State, _(
         "draft, submitted, returned or approved. National readers see approved reports only."))
-    light = S.CharField(read_only=True, help_text=LIGHT)
+    light = choice(StatusLight, LIGHT, blank=True)
     progress = S.IntegerField(read_only=True, allow_null=True, help_text=_(
         "Progress of the subproject in per cent."))
     situation = S.CharField(read_only=True, help_text=_(
@@ -46,11 +49,11 @@ class WorkPackageStatusSerializer(ReadSerializer):
     work_package_id = S.IntegerField(read_only=True, help_text=_("Id of the work package."))
     work_package_code = S.CharField(source="work_package.code", read_only=True,
                                     help_text=_("Code of the work package."))
-    light = S.CharField(read_only=True, help_text=_(
+    light = choice(StatusLight, blank=True, help_text=_(
         "The light shown: the manager's if set, else the computed one."))
-    computed_light = S.CharField(read_only=True, help_text=_(
+    computed_light = choice(StatusLight, blank=True, help_text=_(
         "The worst light of the work package's approved reports."))
-    override_light = S.CharField(read_only=True, help_text=_(
+    override_light = choice(StatusLight, blank=True, help_text=_(
         "The light set by the project manager (empty if none)."))
     override_reason = S.CharField(read_only=True, help_text=_("The manager's reason."))
     counts = S.DictField(child=S.IntegerField(), read_only=True, help_text=_(
@@ -61,7 +64,7 @@ class MetricAggregateSerializer(ReadSerializer):
     metric_id = S.IntegerField(read_only=True, help_text=_("Id of the metric."))
     metric_code = S.CharField(source="metric.code", read_only=True,
                               help_text=_("Code of the metric."))
-    method = S.CharField(read_only=True, help_text=_(
+    method = S.ChoiceField(choices=["sum", "mean", "latest"], read_only=True, help_text=_(
         "How the values were combined: sum, mean or latest."))
     month_value = number(_("Value of the month over the disaggregation categories."))
     year_to_date = number(_("Value of the year so far."))
@@ -91,7 +94,7 @@ COST_CATEGORY = _("Cost category: all, personnel, purchased, travel or other.")
 
 class BudgetLineSerializer(SubprojectRowSerializer):
     year = S.IntegerField(read_only=True, help_text=_("Budget year."))
-    category = S.CharField(read_only=True, help_text=COST_CATEGORY)
+    category = choice(BudgetLine.Category, COST_CATEGORY)
     amount = money(_("Planned amount in euros."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
@@ -99,7 +102,7 @@ class BudgetLineSerializer(SubprojectRowSerializer):
 class ActualCostSerializer(SubprojectRowSerializer):
     period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
     period_code = PeriodCodeField(source="period", help_text=_("The month as 2022M05."))
-    category = S.CharField(read_only=True, help_text=COST_CATEGORY)
+    category = choice(BudgetLine.Category, COST_CATEGORY)
     amount = money(_("Actual cost in euros."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
@@ -112,7 +115,7 @@ class RiskReviewSerializer(ReadSerializer):
 
 
 class RiskSerializer(ProjectRowSerializer):
-    category = S.CharField(read_only=True, help_text=_(
+    category = choice(Risk.Category, _(
         "staff, finance, schedule, communication, commitment or other."))
     description = S.CharField(read_only=True, help_text=_("The risk."))
     severity = S.IntegerField(read_only=True, help_text=_("1 = very small, 5 = serious."))
@@ -136,7 +139,7 @@ class NarrativeSerializer(ReadSerializer):
 
 class EvaluationRoundSerializer(ProjectRowSerializer):
     date = S.DateField(read_only=True, help_text=_("Date of the evaluation."))
-    kind = S.CharField(read_only=True, help_text=_("baseline, interim or final."))
+    kind = choice(EvaluationRound.Kind, _("baseline, interim or final."))
     title = S.CharField(read_only=True, help_text=_("Title."))
     summary = S.CharField(read_only=True, help_text=_(
         "Seurannan ja arvioinnin tulokset: monitoring and evaluation results."))
@@ -146,12 +149,12 @@ class EvaluationRoundSerializer(ProjectRowSerializer):
 
 
 class DocumentSerializer(ProjectRowSerializer):
-    kind = S.CharField(read_only=True, help_text=_("monthly, final or evaluation."))
+    kind = choice(GeneratedDocument.Kind, _("monthly, final or evaluation."))
     month = S.DateField(read_only=True, allow_null=True, help_text=_(
         "Month of a monthly report (its first day)."))
     phase_id = S.IntegerField(read_only=True, allow_null=True, help_text=_(
         "Id of the phase of a final report."))
-    status = S.CharField(read_only=True, help_text=_("queued, running, done or failed."))
+    status = choice(GeneratedDocument.Status, _("queued, running, done or failed."))
     pages = S.IntegerField(read_only=True, allow_null=True, help_text=_("Number of pages."))
     file_checksum = S.CharField(read_only=True, help_text=_("SHA-256 of the PDF file."))
     requested_at = UTCDateTimeField(help_text=_("When it was asked for."))

@@ -12,7 +12,9 @@ from api.serializers.base import (
     UPDATED,
     ReadSerializer,
     UTCDateTimeField,
+    choice,
 )
+from indicators.models import Metric
 
 
 class MetricValueSerializer(ReadSerializer):
@@ -31,7 +33,7 @@ class MetricValueSerializer(ReadSerializer):
                                                         "empty)."))
     benefit_goal_code = S.CharField(read_only=True, help_text=_(
         "Code of the national benefit goal (1–5) above the metric's goal (may be empty)."))
-    frequency = S.CharField(read_only=True, help_text=_("monthly, quarterly, yearly or once."))
+    frequency = choice(Metric.Frequency, _("monthly, quarterly, yearly or once."))
     unit = S.CharField(read_only=True, help_text=_("Unit of the metric (may be empty)."))
     period = S.DateField(read_only=True, help_text=_("The month (its first day)."))
     period_code = S.CharField(read_only=True, help_text=_(
