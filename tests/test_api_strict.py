@@ -143,14 +143,14 @@ def test_a_reversed_period_range_is_a_400(client, data, name):
 # --- The language of the answer --------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="needs the catalogue of .i18n-issue14.json merged into locale/fi",
-                   strict=False)
 def test_refusals_in_the_requests_language(client, data):
-    """Finnish by default. NEEDS THE CATALOGUE: the Finnish text comes from
-    .i18n-issue14.json once it is merged into locale/fi (until then the answer is English)."""
+    """Finnish by default, Swedish on request."""
     response = client.get(url("metric-value-list"), {"region": "99"},
                           **bearer(data.national_token), HTTP_ACCEPT_LANGUAGE="fi")
     assert refused(response, "region").startswith("Tuntematon arvo: 99.")
+    response = client.get(url("metric-value-list"), {"region": "99"},
+                          **bearer(data.national_token), HTTP_ACCEPT_LANGUAGE="sv")
+    assert refused(response, "region").startswith("Okänt värde: 99.")
 
 
 # --- Every answer under /api/ is JSON --------------------------------------------------------
