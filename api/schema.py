@@ -150,7 +150,7 @@ class ApiAutoSchema(AutoSchema):
                                  "(If-Modified-Since) still holds.")),
             "headers": validator_headers(),
         })
-        if not self.view.detail:
+        if not self.view.detail or takes_csv(self.view):  # a detail: its CSV dialect
             responses.setdefault("400", {
                 "description": str(_("A query parameter is not valid; the body says which "
                                      "and why.")),

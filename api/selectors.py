@@ -1,7 +1,7 @@
 """Reads of the API: per endpoint the rows the reader may see, with the joins and prefetches
 that keep the number of queries of a page fixed whatever its size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from api import access
 from indicators.models import (
@@ -19,6 +19,7 @@ from reports.models import (
     MetricAggregate,
     MonthlyReport,
     ProjectRollup,
+    ReportEvent,
     WorkPackageStatus,
 )
 from workpackages.models import (
@@ -104,6 +105,19 @@ def monthly_reports(request) -> QuerySet[MonthlyReport]:
     """Subprojects' monthly reports (the project's own report is read as its values)."""
     return access.scope_reports(request, MonthlyReport.objects.filter(
         subproject__isnull=False).select_related(*SUBPROJECT_JOINS))
+
+
+def newest_reopening(request):
+    """When a report of the projects the reader may read was last reopened (None: never).
+    A reopening takes an approved report out of a national reader's rows."""
+    return access.scope_by_project(
+        request, ReportEvent.objects.filter(action=ReportEvent.Action.REOPENED),
+        "report__project").aggregate(newest=Max("at"))["newest"]
+
+
+def newest_withdrawal(request):
+    """When a published value the reader may read was last withdrawn (None: never)."""
+    return value_withdrawals(request).aggregate(newest=Max("updated_at"))["newest"]
 
 
 def rollups(request) -> QuerySet[ProjectRollup]:

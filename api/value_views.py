@@ -17,7 +17,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from api import exports, filtersets, jsonstat, selectors
-from api.conditional import Validators, not_modified
+from api.conditional import not_modified
 from api.pagination import LargeCursorPagination
 from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer, csv_dialect
 from api.serializers.values import (
@@ -46,15 +46,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
     def get_queryset(self):
         return selectors.metric_values(self.request)
 
-    def validators(self, queryset) -> Validators:
-        """A withdrawal removes rows, so the newest row may get older: the newest withdrawal
-        the reader may see also dates the response (If-Modified-Since then answers 200)."""
-        validators = super().validators(queryset)
-        withdrawn = selectors.value_withdrawals(self.request).order_by("-updated_at").first()
-        if withdrawn is not None and (validators.last_modified is None
-                                      or withdrawn.updated_at > validators.last_modified):
-            validators.last_modified = withdrawn.updated_at
-        return validators
+    def newest_removal(self):
+        return selectors.newest_withdrawal(self.request)
 
     def extra_query_parameters(self) -> list:
         return JSONSTAT_PARAMETERS if self.action == "list" else []

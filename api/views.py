@@ -108,6 +108,9 @@ class MonthlyReportViewSet(ReadOnlyApiViewSet):
     def get_queryset(self):
         return selectors.monthly_reports(self.request)
 
+    def newest_removal(self):
+        return selectors.newest_reopening(self.request)
+
 
 @documented("monthly roll-ups", "A project's month for the steering group and Hankesalkku: "
             "completeness, a light per work package, metric aggregates, the summary.")

@@ -66,6 +66,9 @@ class ReadOnlyApiViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
         pk = kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if pk is not None and (len(pk) > len(str(MAX_ID)) or int(pk) > MAX_ID):
             raise NotFound()  # no row has it; the database could not even compare it
+        if self.detail:
+            csv_dialect(request)  # a 400 for an unknown dialect, whatever the format (a list
+            # checks it with its other parameters, api.strict)
 
     def filter_queryset(self, queryset):
         """The filters narrow lists; a detail endpoint answers for its id alone (its schema
@@ -80,10 +83,21 @@ class ReadOnlyApiViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
         if self.paginator is not None:
             self.paginator.get_page_size(self.request)
 
+    def newest_removal(self):
+        """When a row last left what the reader sees without a change time of its own (a
+        reopened report, a withdrawn value), or None. It also dates the response, so the
+        newest row getting older never answers If-Modified-Since with a 304."""
+        return None
+
     def validators(self, queryset) -> Validators:
-        self._validators = validators_for(self.request, queryset, nested=self.nested,
-                                          counted=self.counted)
-        return self._validators
+        validators = validators_for(self.request, queryset, nested=self.nested,
+                                    counted=self.counted)
+        removed = self.newest_removal()
+        if removed is not None and (validators.last_modified is None
+                                    or removed > validators.last_modified):
+            validators.last_modified = removed
+        self._validators = validators
+        return validators
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

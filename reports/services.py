@@ -5,6 +5,7 @@ rules live here: who may do what, what an approved report refuses, how conflicts
 and what the history records."""
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,6 +121,12 @@ def _bump(report: MonthlyReport, fields: list[str]) -> None:
     report.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def visible(text: str) -> str:
+    """The text without surrounding whitespace and invisible format characters (a
+    zero-width space or a byte order mark alone says nothing)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+
+
 def check_length(text, limit: int) -> None:
     """Refuse a text longer than the limit, saying how long it is."""
     if isinstance(text, str) and len(text) > limit:
@@ -192,12 +199,14 @@ def monthly_report_save(
     elif report.state not in EDITABLE_STATES:
         raise ReportLocked(report)
     elif (expected_version or 0) != report.version:
-        last = report.events.exclude(user=user).select_related("user").first()
+        last = report.events.select_related("user").first()
         changed = {
             name: getattr(report, name) for name in EDITABLE_FIELDS
             if name in data.fields and getattr(report, name) != data.fields[name]
         }
-        raise ReportConflict(report, changed, _name(last.user if last else None))
+        by = (_("You (in another window or tab)") if last and last.user_id == user.pk
+              else _name(last.user if last else None))
+        raise ReportConflict(report, changed, by)
 
     changes = {}
     for name in EDITABLE_FIELDS:
@@ -236,12 +245,12 @@ def submit_problems(report: MonthlyReport) -> dict[str, list[str]]:
 
     if not report.light:
         need("light", _("Choose a status light."))
-    if not report.situation.strip():
+    if not visible(report.situation):
         need("situation", _("Describe the situation and key achievements."))
-    if not report.next_steps.strip():
+    if not visible(report.next_steps):
         need("next_steps", _("Describe the progress and upcoming actions."))
     if (report.light and report.suggested_light and report.light != report.suggested_light
-            and not report.light_reason.strip()):
+            and not visible(report.light_reason)):
         need("light_reason", _(
             "You chose a different light than suggested (%(suggested)s): give the reason."
         ) % {"suggested": StatusLight(report.suggested_light).label})
@@ -250,7 +259,7 @@ def submit_problems(report: MonthlyReport) -> dict[str, list[str]]:
     for row in selectors.metric_rows(report.subproject, report.period):
         if row.value_missing:
             need(row.field_name, _("Enter the value before submitting."))
-        elif row.sudden_change and not row.comment.strip():
+        elif row.sudden_change and not visible(row.comment):
             need(row.comment_field_name, _(
                 "The value differs much from last month's (%(previous)s): explain it in a comment."
             ) % {"previous": row.previous_display})
@@ -296,7 +305,7 @@ def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> Month
         report, user, [MonthlyReport.State.SUBMITTED],
         refused=_("Only the project manager can return reports."),
         wrong_state=_("The report cannot be returned now: its state is %(state)s."))
-    if not comment.strip():
+    if not visible(comment):
         raise ValidationError({"comment": [_("Tell the coordinator what to fix.")]})
     _check_lengths({"comment": comment}, TEXT_MAX_LENGTH)
     report.state = MonthlyReport.State.RETURNED
@@ -349,7 +358,7 @@ def monthly_report_reopen(*, report: MonthlyReport, user, reason: str) -> Monthl
         report, user, [MonthlyReport.State.APPROVED],
         refused=_("Only the project manager can reopen reports."),
         wrong_state=_("The report cannot be reopened now: its state is %(state)s."))
-    if not reason.strip():
+    if not visible(reason):
         raise ValidationError({"reason": [_("Give the reason for reopening.")]})
     _check_lengths({"reason": reason}, TEXT_MAX_LENGTH)
     report.state = MonthlyReport.State.RETURNED

@@ -140,8 +140,10 @@ def _report_view(request, owner, period):
         else:
             messages.success(request, _("The draft was saved."))
     except services.ReportConflict as conflict:
-        form.mark_errors()
-        return _report_page(request, owner, period, form=_rebind(request, rows, None, project_report),
+        # The user's text with the version now saved: saving again, having compared the two,
+        # is the user's choice (a save from yet another tab is a conflict again).
+        return _report_page(request, owner, period,
+                            form=_rebind(request, rows, conflict.report, project_report),
                             conflict=conflict, status=409)
     except services.ReportLocked as locked:
         messages.error(request, str(locked))

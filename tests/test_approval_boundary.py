@@ -367,6 +367,23 @@ def test_two_first_saves_one_wins_the_other_keeps_their_text(client, cast):
     assert "Toisen tärkeä teksti" in response.content.decode()
     report = MonthlyReport.objects.get(subproject=cast.subproject, period=MAY)
     assert report.situation == "Ensimmäinen teksti" and report.version == 2
+    # Having compared, the second saves their text again from the conflict page: it is kept.
+    html = response.content.decode()
+    assert f'name="version" value="{report.version}"' in html
+    assert other.post(edit, {**form, "version": str(report.version),
+                             "situation": "Toisen tärkeä teksti"}).status_code == 302
+    report.refresh_from_db()
+    assert report.situation == "Toisen tärkeä teksti"
+
+
+def test_a_conflict_with_ones_own_other_tab_says_so(client, cast):
+    edit = reverse("reports:edit", args=[cast.subproject.pk, "2022-05"])
+    client.force_login(cast.coordinator)
+    form = {"version": "0", "action": "save", "light": "yellow"}
+    assert client.post(edit, {**form, "situation": "Välilehti 1"}).status_code == 302
+    response = client.post(edit, {**form, "situation": "Välilehti 2"})
+    assert response.status_code == 409
+    assert "Sinä (toisessa ikkunassa tai välilehdessä)" in response.content.decode()
 
 
 def test_two_uploads_of_the_same_new_rows_import_once(client, cast):
@@ -588,3 +605,33 @@ def test_if_modified_since_never_hides_a_change_in_the_same_second(client, cast)
     settled = client.get(values, **headers)
     assert client.get(values, HTTP_IF_MODIFIED_SINCE=settled["Last-Modified"],
                       **headers).status_code == 304
+
+
+def test_if_modified_since_after_a_reopening_answers_in_full(client, cast):
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    reports = reverse("api:monthly-report-list")
+    older = factories.MonthlyReportFactory(subproject=cast.sibling, period=APRIL,
+                                           state="approved", light="green")
+    newest = factories.MonthlyReportFactory(subproject=cast.subproject, period=APRIL,
+                                            state="approved", light="green")
+    MonthlyReport.objects.filter(pk=older.pk).update(
+        updated_at=F("updated_at") - dt.timedelta(hours=2))
+    MonthlyReport.objects.filter(pk=newest.pk).update(
+        updated_at=F("updated_at") - dt.timedelta(hours=1))
+    before = client.get(reports, **headers)
+    assert len(before.json()["results"]) == 2
+    services.monthly_report_reopen(report=newest, user=cast.manager, reason="Korjataan")
+    after = client.get(reports, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"], **headers)
+    assert after.status_code == 200
+    assert [row["id"] for row in after.json()["results"]] == [older.pk]
+
+
+def test_the_work_package_page_offers_no_delete_of_its_subprojects(client, cast):
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=APRIL, state="approved",
+                                   light="green")
+    client.force_login(factories.UserFactory(username="yllapito", is_staff=True,
+                                             is_superuser=True))
+    page = client.get(reverse("admin:workpackages_workpackage_change",
+                              args=[cast.subproject.work_package_id])).content.decode()
+    assert 'name="subprojects-0-code"' in page and "subprojects-0-DELETE" not in page

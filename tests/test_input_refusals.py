@@ -134,6 +134,8 @@ def test_an_excel_cell_that_cannot_be_read_is_an_error_at_that_cell(client, cast
     ("approved", "reports:reopen", "reason", "   ", "miksi raportti avataan"),
     ("approved", "reports:reopen", "reason", "syy " * 1300, "enintään 5000 merkkiä"),
     ("submitted", "reports:return", "comment", "korjaa " * 800, "enintään 5000 merkkiä"),
+    ("approved", "reports:reopen", "reason", "\u200b\ufeff", "miksi raportti avataan"),
+    ("submitted", "reports:return", "comment", "\u200b", "mitä pitää korjata"),
 ])
 def test_a_refused_return_or_reopening_keeps_the_managers_text(client, cast, state, url_name,
                                                               field, typed, message):

@@ -15,6 +15,9 @@ from workpackages.models import (
 
 
 class SubprojectInline(admin.TabularInline):
+    # Deleted one at a time on the subproject's own page, which refuses one with reports
+    # (SubprojectAdmin); here a checkbox would delete its approved reports with it.
+    can_delete = False
     model = Subproject
     extra = 0
     fields = ["code", "name", "organisation", "start_month", "end_month", "starts_later",
