@@ -54,6 +54,9 @@ class ReportConflict(Exception):
 
     def __init__(self, report: MonthlyReport, changed: dict[str, str], by: str):
         self.report, self.changed, self.by = report, changed, by
+        # (label, saved value) in the reader's language, for the conflict panel
+        self.readable = [(selectors.field_label(name), selectors.readable_value(name, value))
+                         for name, value in changed.items()]
         super().__init__(
             _("%(user)s saved this report while you were editing it. Your text is kept below; "
               "compare it with the saved version and save again.") % {"user": by}

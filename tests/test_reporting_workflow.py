@@ -203,3 +203,22 @@ def test_completeness_shows_who_is_late(client, cast):
     text = page.content.decode()
     assert "1/2" in text  # one of two subprojects has submitted
     assert "Kliininen farmasia" in text and "myöhässä" in text
+
+
+def test_history_and_conflict_name_fields_as_the_reader_reads_them(client, cast):
+    """No model field name of the report in its history or conflict panel (issue 13)."""
+    from reports.services import EDITABLE_FIELDS
+
+    client.force_login(cast.coordinator)
+    post(client, cast, action="save", progress="40")
+    response = client.post(edit_url(cast), {**FILLED, "version": "1", "action": "save",
+                                            "situation": "Toinen versio"})
+    assert response.status_code == 409
+    conflict = response.content.decode()
+    page = client.get(edit_url(cast)).content.decode()
+    history = page[page.index('id="history-title"'):]
+    for name in EDITABLE_FIELDS:
+        assert f"<strong>{name}</strong>" not in history
+        assert f'<th scope="row">{name}</th>' not in conflict
+    assert "<strong>Tilannevalo</strong>: – → " in history
+    assert "<strong>Edistyminen (%)</strong>: – → 40 %" in history

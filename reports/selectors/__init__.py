@@ -28,8 +28,10 @@ from reports.selectors.getters import (
 )
 from reports.selectors.light_suggestion import suggested_light
 from reports.selectors.report_lists import (
+    field_label,
     has_previous_report,
     my_reports,
+    readable_value,
     report_for,
     report_history,
     review_queue,
@@ -38,8 +40,9 @@ from reports.selectors.reporting_rates import Completeness, completeness, comple
 
 __all__ = [
     "REPORTED_STATES", "Completeness", "MetricRow", "completeness", "completeness_rows",
-    "current_period", "deadline_for", "default_deadline", "get_visible_document",
+    "current_period", "deadline_for", "default_deadline", "field_label", "get_visible_document",
     "get_visible_report", "get_visible_subproject", "has_previous_report", "metric_rows",
-    "my_reports", "project_documents", "report_for", "report_history", "review_queue",
+    "my_reports", "project_documents", "readable_value", "report_for", "report_history",
+    "review_queue",
     "suggested_light",
 ]

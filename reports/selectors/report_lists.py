@@ -4,10 +4,12 @@ open period, the month's report of a subproject or of the project, and a report'
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils.text import capfirst
 
 from projects.models import Project
-from reports.models import MonthlyReport, ReportEvent, ReportingPeriod
+from reports.models import MonthlyReport, ReportEvent, ReportingPeriod, StatusLight
 from reports.selectors.deadlines import is_late
 from workpackages.models import Subproject
 
@@ -63,8 +65,40 @@ def my_reports(user) -> list[MyReportRow]:
     ]
 
 
-def report_history(report: MonthlyReport) -> QuerySet[ReportEvent]:
-    return report.events.select_related("user").order_by("-at", "-id")
+def report_history(report: MonthlyReport) -> list[ReportEvent]:
+    """The report's events, newest first, each with `readable_changes`: (what, before, after)
+    in the reader's language — a field by its label, a light by its name, a metric value
+    with its comment (the events keep the machine names)."""
+    events = list(report.events.select_related("user").order_by("-at", "-id"))
+    for event in events:
+        event.readable_changes = [
+            (name if event.action == ReportEvent.Action.VALUES else field_label(name),
+             readable_value(name, change.get("old")), readable_value(name, change.get("new")))
+            for name, change in event.changes.items()]
+    return events
+
+
+def field_label(name: str) -> str:
+    """A report field's label in the reader's language."""
+    try:
+        return capfirst(MonthlyReport._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def readable_value(name: str, value) -> str:
+    """A recorded value of a report field, or a metric value record, as a reader says it."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, dict):  # a metric value: {value, text, comment}
+        shown = value.get("value") or value.get("text") or "–"
+        comment = value.get("comment")
+        return f"{shown} ({comment})" if comment else str(shown)
+    if name in ("light", "suggested_light") and value in StatusLight.values:
+        return str(StatusLight(value).label)
+    if name == "progress":
+        return f"{value} %"
+    return str(value)
 
 
 def report_for(owner: Subproject | Project, month: dt.date) -> MonthlyReport | None:
