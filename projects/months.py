@@ -18,16 +18,37 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def _month(year: str, month: str, format_error) -> dt.date:
+    if not 1 <= int(month) <= 12:
+        raise ValueError(format_error)
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise ValueError(_("Give a month between %(first)s and %(last)s.") % {
+            "first": f"{FIRST_YEAR}-01", "last": f"{LAST_YEAR}-12"})
+    return dt.date(int(year), int(month), 1)
+
+
 def parse_month(text: str) -> dt.date:
     """'2022-05' -> date(2022, 5, 1); ValueError with a message for the user otherwise,
     also for a month outside FIRST_YEAR–LAST_YEAR."""
+    error = _("Give the month as YYYY-MM, e.g. 2022-05.")
     match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(_("Give the month as YYYY-MM, e.g. 2022-05."))
-    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-        raise ValueError(_("Give a month between %(first)s and %(last)s.") % {
-            "first": f"{FIRST_YEAR}-01", "last": f"{LAST_YEAR}-12"})
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if not match:
+        raise ValueError(error)
+    return _month(match.group(1), match.group(2), error)
+
+
+# A month as people type it: 7/2022, 07/2022 or 7.2022 (or 2022-07, as in URLs).
+_TYPED_MONTH = re.compile(r"^([0-9]{1,2}) ?[/.] ?([0-9]{4})$")
+
+
+def parse_typed_month(text: str) -> dt.date:
+    """A month typed into a form: '7/2022', '07/2022', '7.2022' or '2022-07'."""
+    error = _("Give the month as month/year, e.g. 7/2022.")
+    if match := _TYPED_MONTH.match(text.strip()):
+        return _month(match.group(2), match.group(1), error)
+    if match := _MONTH.match(text.strip()):
+        return _month(match.group(1), match.group(2), error)
+    raise ValueError(error)
 
 
 def month_or_404(text: str) -> dt.date:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import permissions
-from projects.months import parse_month
+from projects.months import parse_typed_month
 from reports import documents, selectors
 from reports.models import GeneratedDocument
 
@@ -20,7 +20,7 @@ class DocumentRequestForm(forms.Form):
                              choices=GeneratedDocument.Kind.choices)
     month = forms.CharField(
         label=gettext_lazy("Month (monthly report)"), required=False,
-        help_text=gettext_lazy("YYYY-MM, e.g. 2022-06."),
+        help_text=gettext_lazy("Month/year, e.g. 6/2022."),
     )
     phase = forms.ModelChoiceField(label=gettext_lazy("Phase (final report)"), queryset=None,
                                    required=False)
@@ -33,7 +33,7 @@ class DocumentRequestForm(forms.Form):
         data = super().clean()
         if data.get("kind") == GeneratedDocument.Kind.MONTHLY:
             try:
-                data["month"] = parse_month(data.get("month") or "")
+                data["month"] = parse_typed_month(data.get("month") or "")
             except ValueError as error:
                 self.add_error("month", str(error))
         else:

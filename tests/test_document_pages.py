@@ -1,5 +1,7 @@
 """Asking for a document in the browser, seeing its status and downloading it."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -33,8 +35,16 @@ def test_bad_month_is_refused_with_a_message(client, cast):
     url = reverse("reports:documents", args=[cast.project.pk])
     response = client.post(url, {"kind": "monthly", "month": "kesäkuu"})
     assert response.status_code == 422
-    assert "Anna kuukausi muodossa VVVV-KK" in response.content.decode()
+    assert "Anna kuukausi muodossa kuukausi/vuosi, esim. 7/2022" in response.content.decode()
     assert not GeneratedDocument.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["5/2022", "05/2022", "5.2022", " 5 / 2022 ", "2022-05"])
+def test_the_month_is_taken_as_people_type_it(client, cast, typed):
+    client.force_login(cast.steering)
+    url = reverse("reports:documents", args=[cast.project.pk])
+    assert client.post(url, {"kind": "monthly", "month": typed}).status_code == 302
+    assert GeneratedDocument.objects.get().month == dt.date(2022, 5, 1)
 
 
 def test_other_projects_documents_are_not_visible(client, cast, settings, tmp_path):
