@@ -74,6 +74,8 @@ class ReportForm(forms.Form):
         self.with_previous = {row.field_name for row in rows if row.previous_display}
         for row in rows:
             self.fields[row.field_name] = self._value_field(row)
+            if row.category:  # a row of the metric's grid, whose caption says the kind
+                self.fields[row.field_name].help_text = ""
             self.fields[row.comment_field_name] = forms.CharField(
                 label=gettext("Comment (%(metric)s)") % {"metric": row.metric.code + (
                     f" – {row.category.name}" if row.category else "")},

@@ -40,9 +40,13 @@ TEXT_MAX_LENGTH = 5000
 class ReportLocked(Exception):
     """The report is approved (or waiting for review) and refuses changes."""
 
-    def __init__(self, report: MonthlyReport):
+    def __init__(self, report: MonthlyReport, user=None):
         self.report = report
-        if report.state == MonthlyReport.State.APPROVED:
+        if report.state == MonthlyReport.State.APPROVED and user is not None and (
+                permissions.can_review_reports(user, report.project_id)):
+            message = _("The report is approved and locked. To change it, reopen it below "
+                        "with the reason.")
+        elif report.state == MonthlyReport.State.APPROVED:
             message = _("The report is approved and locked. Ask the project manager to reopen it.")
         else:
             message = _("The report has been submitted and waits for the manager's review.")
@@ -200,7 +204,7 @@ def monthly_report_save(
     if created:
         _record(report, user, ReportEvent.Action.CREATED)
     elif report.state not in EDITABLE_STATES:
-        raise ReportLocked(report)
+        raise ReportLocked(report, user)
     elif (expected_version or 0) != report.version:
         last = report.events.select_related("user").first()
         changed = {
@@ -276,7 +280,7 @@ def monthly_report_submit(*, report: MonthlyReport, user) -> MonthlyReport:
     if not permissions.can_edit_report(user, report.subproject):
         raise PermissionDenied(_("You can submit only the reports of your own subprojects."))
     if report.state not in EDITABLE_STATES:
-        raise ReportLocked(report)
+        raise ReportLocked(report, user)
     problems = submit_problems(report)
     if problems:
         raise ValidationError(problems)

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from indicators.services import check_period
 from projects import permissions
@@ -126,7 +125,16 @@ def _report_view(request, owner, period):
             **owner_kwargs, period=period, user=request.user, data=form.to_input(),
             expected_version=form.cleaned_data.get("version"),
         )
-        if action == "submit" and not project_report:
+        if action == "approve" and project_report:  # what is on screen, saved and published
+            try:
+                services.monthly_report_approve(report=saved, user=request.user,
+                                                expected_version=saved.version)
+            except ValidationError as error:
+                messages.error(request, " ".join([_("The values were saved but not "
+                                                    "published."), *error.messages]))
+                return redirect(request.path)
+            messages.success(request, _("The values were saved and published."))
+        elif action == "submit" and not project_report:
             try:
                 services.monthly_report_submit(report=saved, user=request.user)
             except ValidationError as error:
@@ -190,6 +198,8 @@ def _manager_action(request, report_id: int, action, form_class=None):
     (409); other refusals return to the page with the message."""
     report = selectors.get_visible_report(request.user, report_id)
     url = report_url(report)
+    if request.method != "POST":  # e.g. reloading the page a refusal showed
+        return redirect(url)
     if not permissions.can_review_reports(request.user, report.project_id):
         raise PermissionDenied
     owner = report.project if report.is_project_report else report.subproject
@@ -214,7 +224,6 @@ def _manager_action(request, report_id: int, action, form_class=None):
 
 
 @login_required
-@require_POST
 def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
     def act(report, data):
         services.monthly_report_return(report=report, user=request.user, comment=data["comment"])
@@ -224,7 +233,6 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
     def act(report, data):
         services.monthly_report_approve(report=report, user=request.user,
@@ -235,7 +243,6 @@ def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
     def act(report, data):
         services.monthly_report_reopen(report=report, user=request.user, reason=data["reason"])

@@ -635,3 +635,47 @@ def test_the_work_package_page_offers_no_delete_of_its_subprojects(client, cast)
     page = client.get(reverse("admin:workpackages_workpackage_change",
                               args=[cast.subproject.work_package_id])).content.decode()
     assert 'name="subprojects-0-code"' in page and "subprojects-0-DELETE" not in page
+
+
+# --- Fourth hostile round -------------------------------------------------------------------
+
+
+def test_the_manager_publishes_the_project_values_on_screen_typed_ones_included(client, cast):
+    shared = factories.MetricFactory(project=cast.project, code="P.1", kind="count")
+    client.force_login(cast.manager)
+    url = reverse("reports:project_report", args=[cast.project.pk, "2022-05"])
+    page = client.get(url).content.decode()
+    assert 'name="action" value="approve"' in page  # in the values' own form
+    client.post(url, {"version": "0", "action": "save", f"metric_{shared.pk}": "5"})
+    report = MonthlyReport.objects.get(project=cast.project, subproject=None)
+    # typed over the saved 5, then "Save and publish" without saving first
+    response = client.post(url, {"version": str(report.version), "action": "approve",
+                                 f"metric_{shared.pk}": "7"}, follow=True)
+    assert "Luvut tallennettiin ja julkaistiin." in response.content.decode()
+    value = MetricValue.objects.get(metric=shared)
+    assert (value.value, value.published) == (7, True)
+    report.refresh_from_db()
+    assert report.state == "approved"
+    locked = client.post(url, {"version": str(report.version), "action": "save",
+                               f"metric_{shared.pk}": "8"})
+    assert locked.status_code == 409
+    assert "avaa se alla" in locked.content.decode()  # the manager is told what to do
+
+
+def test_generated_pdfs_are_never_served_as_files(client, cast, settings, tmp_path):
+    document = factories.GeneratedDocumentFactory(project=cast.project, kind="monthly")
+    assert client.get(f"/media/documents/{document.pk}/x.pdf").status_code == 404
+
+
+def test_a_refused_return_focuses_its_error_and_the_url_can_be_reloaded(client, cast):
+    report = factories.MonthlyReportFactory(subproject=cast.subproject, period=APRIL,
+                                            state="submitted", light="green")
+    client.force_login(cast.manager)
+    url = reverse("reports:return", args=[report.pk])
+    html = client.post(url, {"comment": "  "}).content.decode()
+    assert 'id="error-summary" data-focus' in html and 'href="#id_comment"' in html
+    reloaded = client.get(url)
+    assert reloaded.status_code == 302
+    assert reloaded["Location"] == reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
+    report.refresh_from_db()
+    assert report.state == "submitted"
