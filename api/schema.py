@@ -24,8 +24,6 @@ from api.conditional import PRECONDITION_FAILED
 from api.filters import SchemaFilter
 from api.renderers import DIALECTS
 from api.strict import takes_csv, view_parameters
-from reports.models import StatusLight
-from workpackages.models import BudgetLine
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 PARAMETER_ERRORS_REF = {"$ref": "#/components/schemas/ParameterErrors"}
@@ -44,12 +42,6 @@ COMPONENTS = {
         "example": {"updated_since": ["Give the time as ISO 8601, e.g. 2022-05-01T12:00:00Z "
                                       "or 2022-05-01."]},
     },
-}
-# Names of the enums of the coded response fields (drf-spectacular would name two choice sets
-# of one field name by a hash, and one choice set by several names).
-ENUM_NAME_OVERRIDES = {
-    "LightEnum": StatusLight.choices,
-    "CostCategoryEnum": BudgetLine.Category.choices,
 }
 HTTP_DATE = ("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
              "|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$")

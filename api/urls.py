@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from api import value_views, views
 from api.errors import JsonErrorsMixin
 from api.renderers import JSONRenderer
-from api.schema import ENUM_NAME_OVERRIDES, POSTPROCESSING_HOOKS, DocsView
+from api.schema import POSTPROCESSING_HOOKS, DocsView
 from api.throttling import ApiRateThrottle
 from api.viewsets import ReadOnlyApiViewSet
 
@@ -74,8 +74,7 @@ urlpatterns = [
         patterns=[path("api/", include((v1, "api")))],
         authentication_classes=ReadOnlyApiViewSet.authentication_classes,
         custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1",
-                         "POSTPROCESSING_HOOKS": POSTPROCESSING_HOOKS,
-                         "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES},
+                         "POSTPROCESSING_HOOKS": POSTPROCESSING_HOOKS},
     ), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -300,6 +300,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "sote-portal API",
     "DESCRIPTION": "Read-only data of the development projects for STM and THL.",
     "VERSION": "1.0.0",
+    # Names of the enums of the coded response fields (drf-spectacular would name two choice
+    # sets of one field name by a hash, and one choice set by several names).
+    "ENUM_NAME_OVERRIDES": {
+        "LightEnum": "reports.models.StatusLight",
+        "CostCategoryEnum": "workpackages.models.BudgetLine.Category",
+        "RiskCategoryEnum": "workpackages.models.Risk.Category",
+    },
 }
 
 # --- Security (Django's deployment checklist, OWASP ASVS 4.0.3 level 2) -----------------------
