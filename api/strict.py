@@ -118,9 +118,13 @@ def _message(template, **params) -> str:
     return str(template) % params
 
 
-def parameter_errors(request, view, filterset_class) -> dict[str, list[str]]:
-    """Unknown parameters, and a bad `dialect`."""
-    known = known_parameters(view, filterset_class)
+def parameter_errors(request, view, filterset_class=None, *, detail=False) -> dict[str, list[str]]:
+    """Unknown parameters, and a bad `dialect`. A detail endpoint takes `format` (and
+    `dialect`, where it gives CSV) alone."""
+    if detail:
+        known = {"format", "dialect"} if takes_csv(view) else {"format"}
+    else:
+        known = known_parameters(view, filterset_class)
     errors = {name: [_message(UNKNOWN_PARAMETER, known=", ".join(sorted(known)))]
               for name in request.query_params if name not in known}
     if "dialect" in known:

@@ -8,7 +8,7 @@ still refuses strangers, session login and signed-in readers only."""
 from django.http import HttpResponse, StreamingHttpResponse
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from api.errors import JsonErrorsMixin
 from api.pagination import ApiCursorPagination
 from api.renderers import CSVRenderer, JSONRenderer, batched, csv_dialect, csv_lines
 from api.schema import ApiAutoSchema
-from api.strict import StrictFilterBackend
+from api.strict import StrictFilterBackend, parameter_errors
 from api.throttling import ApiRateThrottle
 
 CSV_CHUNK = 1000
@@ -66,9 +66,8 @@ class ReadOnlyApiViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
         pk = kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if pk is not None and (len(pk) > len(str(MAX_ID)) or int(pk) > MAX_ID):
             raise NotFound()  # no row has it; the database could not even compare it
-        if self.detail:
-            csv_dialect(request)  # a 400 for an unknown dialect, whatever the format (a list
-            # checks it with its other parameters, api.strict)
+        if self.detail and (errors := parameter_errors(request, self, detail=True)):
+            raise ValidationError(errors)  # a list checks its parameters in its filters
 
     def filter_queryset(self, queryset):
         """The filters narrow lists; a detail endpoint answers for its id alone (its schema

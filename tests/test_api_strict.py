@@ -34,6 +34,15 @@ def test_an_unknown_parameter_is_a_400_naming_it_and_the_known_ones(client, data
     assert "updated_since" in reason and "format" in reason and "page_size" in reason
 
 
+def test_a_detail_takes_only_its_format(client, data):
+    pk = results(ask(client, url("project-list"), data.national_token))[0]["id"]
+    detail = url("project-detail", pk)
+    assert ask(client, detail, data.national_token, format="csv").status_code == 200
+    reason = refused(ask(client, detail, data.national_token, colour="red"), "colour")
+    assert reason == "Unknown parameter. This endpoint takes: dialect, format."
+    assert refused(ask(client, detail, data.national_token, dialect="x"), "dialect")
+
+
 def test_a_parameter_of_another_endpoint_is_unknown(client, data):
     """metrics/ takes `code`, not metric-values' `metric`: it used to answer all metrics."""
     reason = refused(ask(client, url("metric-list"), data.national_token, metric="G.6"),
