@@ -72,3 +72,13 @@ def test_hostile_cells_come_out_inert_and_quoted(values):
     assert ",'=M.1," in body and ",'-5," in body and ",'=HG1," in body
     assert ",0.0001," in body and ",-0.0001," in body and ",12.0," in body
     assert ",9999999999.9999," in body
+
+
+def test_a_scoped_token_gets_only_its_projects_rows_from_the_database(client, cast, values):
+    token = api_client_create(name="Alue", projects=[cast.other_project])[1]
+    response = client.get(reverse("api:metric-value-export"), {"format": "csv"},
+                          HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = b"".join(response.streaming_content)
+    theirs = values.filter(published=True, metric__project=cast.other_project)
+    assert theirs.exists() and body == b"".join(exports.stream_csv_rows(theirs))
+    assert b"HANKE-A" not in body
