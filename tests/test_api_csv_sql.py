@@ -3,6 +3,7 @@ national pull) is byte for byte the CSV that csv.writer writes from the same row
 texts neutralised and quoted alike, numbers and times written alike."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -82,3 +83,23 @@ def test_a_scoped_token_gets_only_its_projects_rows_from_the_database(client, ca
     theirs = values.filter(published=True, metric__project=cast.other_project)
     assert theirs.exists() and body == b"".join(exports.stream_csv_rows(theirs))
     assert b"HANKE-A" not in body
+
+
+@pytest.mark.parametrize("params", [
+    {"metric": "=M.1"}, {"category": '"lapset"'}, {"category": "_T"},
+    {"frequency": "quarterly"}, {"period_from": "2021-06", "period_to": "2022-02"},
+    {"updated_since": "2000-01-01"}, {"benefit_goal": "=HG1"},
+])
+def test_a_filtered_export_selects_and_writes_as_csv_writer_does(client, values, params):
+    """The filters' SQL, with its parameters, selects the database's lines: the same rows as
+    the JSON export, written as csv.writer writes them."""
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    export = reverse("api:metric-value-export")
+    response = client.get(export, {"format": "csv", **params}, **headers)
+    assert response.status_code == 200, response.content[:300]
+    body = b"".join(response.streaming_content)
+    ids = [row["id"] for row in json.loads(b"".join(
+        client.get(export, {"format": "json", **params}, **headers).streaming_content))]
+    assert ids
+    assert body == b"".join(exports.stream_csv_rows(MetricValue.objects.filter(pk__in=ids)))
