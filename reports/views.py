@@ -16,7 +16,7 @@ from indicators.services import check_period
 from projects import permissions
 from projects import selectors as project_selectors
 from projects.models import Project
-from projects.months import month_or_404, month_start
+from projects.months import add_months, month_or_404, month_start, parse_typed_month
 from reports import selectors, services
 from reports.forms import ApproveForm, CommentForm, ReopenForm, ReportForm
 
@@ -269,7 +269,12 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
     if not permissions.can_review_reports(request.user, project):
         raise PermissionDenied
-    month = month_or_404(request.GET["month"]) if request.GET.get("month") else None
+    month = None
+    if request.GET.get("month"):  # as typed in the month form (7/2022) or linked (2022-07)
+        try:
+            month = parse_typed_month(request.GET["month"])
+        except ValueError as error:
+            messages.error(request, str(error))
     if month is None:
         period = selectors.current_period(project)
         month = period.month if period else month_start(timezone.localdate())
@@ -304,4 +309,5 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         "queue": selectors.review_queue(project),
         "completeness": selectors.completeness([project.pk], month)[project.pk],
         "status_rows": selectors.completeness_rows(project, month),
+        "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
     }, status=status)

@@ -222,3 +222,20 @@ def test_history_and_conflict_name_fields_as_the_reader_reads_them(client, cast)
         assert f'<th scope="row">{name}</th>' not in conflict
     assert "<strong>Tilannevalo</strong>: – → " in history
     assert "<strong>Edistyminen (%)</strong>: – → 40 %" in history
+
+
+@pytest.mark.parametrize("typed", ["4/2022", "04/2022", "2022-04"])
+def test_the_review_page_switches_month_as_people_type_it(client, cast, typed):
+    client.force_login(cast.manager)
+    review = reverse("reports:review", args=[cast.project.pk])
+    html = client.get(review, {"month": typed}).content.decode()
+    assert "– 04/2022</h1>" in html
+    assert 'href="?month=2022-03"' in html and 'href="?month=2022-05"' in html
+    assert html.index('id="queue-title"') < html.index('id="completeness-title"')
+
+
+def test_a_month_that_is_not_one_is_said_and_the_current_month_shown(client, cast):
+    client.force_login(cast.manager)
+    response = client.get(reverse("reports:review", args=[cast.project.pk]), {"month": "13/2022"})
+    assert response.status_code == 200
+    assert "Anna kuukausi muodossa kuukausi/vuosi" in response.content.decode()
