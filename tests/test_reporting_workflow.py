@@ -1,7 +1,11 @@
 """The coordinator's month: save, submit, return, fix, approve, reopen — through the pages."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import MonthlyReport, ReportEvent
 from tests import factories
@@ -239,3 +243,20 @@ def test_a_month_that_is_not_one_is_said_and_the_current_month_shown(client, cas
     response = client.get(reverse("reports:review", args=[cast.project.pk]), {"month": "13/2022"})
     assert response.status_code == 200
     assert "Anna kuukausi muodossa kuukausi/vuosi" in response.content.decode()
+
+
+def test_my_reports_lists_the_open_month_first_then_the_late_ones(client, cast):
+    """Every open period's report, and the closed months still not reported, newest first;
+    a month reported in time is not listed once its period is closed (issue 13)."""
+    closed = timezone.now()
+    for month, deadline in ((dt.date(2022, 4, 1), dt.date(2022, 5, 10)),
+                            (dt.date(2022, 3, 1), dt.date(2022, 4, 10)),
+                            (dt.date(2022, 2, 1), dt.date(2022, 3, 10))):
+        factories.ReportingPeriodFactory(project=cast.project, month=month, deadline=deadline,
+                                         closed_at=closed)
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=dt.date(2022, 3, 1),
+                                   state="approved", light="green")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("reports:mine")).content.decode()
+    months = re.findall(r"<td>(\d\d/2022)</td>", page)
+    assert months == ["05/2022", "04/2022", "02/2022"]

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from projects.models import Project
@@ -41,28 +41,37 @@ class MyReportRow:
 
 
 def my_reports(user) -> list[MyReportRow]:
-    """The reports due from the subprojects the user is responsible for: of each project's
-    latest open period, those of the subprojects expected to report in its month."""
-    open_periods = ReportingPeriod.objects.filter(
-        project=OuterRef("project_id"), closed_at__isnull=True).order_by("-month")
-    subprojects = list(
-        Subproject.objects.filter(responsible_people__user=user)
-        .annotate(open_month=Subquery(open_periods.values("month")[:1]),
-                  open_deadline=Subquery(open_periods.values("deadline")[:1]))
-        .filter(open_month__isnull=False).expected_to_report(F("open_month"))
-        .select_related("project", "work_package")
-        .order_by("project__code", "code_sort")
-    )
+    """The reports due from the subprojects the user is responsible for, one row per
+    subproject expected to report in a reporting period: every open period's, and of the
+    closed periods those not yet reported (late). The nearest deadline first, the late
+    months after them, newest first."""
+    subprojects = list(Subproject.objects.filter(responsible_people__user=user).distinct()
+                       .select_related("project", "work_package"))
+    if not subprojects:
+        return []
+    periods = list(ReportingPeriod.objects.filter(
+        project__in={s.project_id for s in subprojects}))
     reports = {
         (r.subproject_id, r.period): r
-        for r in MonthlyReport.objects.filter(
-            subproject__in=subprojects, period__in={s.open_month for s in subprojects}
-        )
+        for r in MonthlyReport.objects.filter(subproject__in=subprojects,
+                                              period__in={p.month for p in periods})
     }
-    return [
-        MyReportRow(s, s.open_month, s.open_deadline, reports.get((s.pk, s.open_month)))
-        for s in subprojects
-    ]
+    rows = []
+    for period in periods:
+        expected = set(Subproject.objects.filter(
+            pk__in=[s.pk for s in subprojects if s.project_id == period.project_id]
+        ).expected_to_report(period.month).values_list("pk", flat=True))
+        for subproject in subprojects:
+            if subproject.pk not in expected:
+                continue
+            row = MyReportRow(subproject, period.month, period.deadline,
+                              reports.get((subproject.pk, period.month)))
+            if period.closed_at is None or row.is_late:
+                rows.append((period.closed_at is not None, row))
+    rows.sort(key=lambda item: (
+        item[0], -item[1].month.toordinal() if item[0] else item[1].deadline.toordinal(),
+        item[1].subproject.project.code, item[1].subproject.code_sort))
+    return [row for _closed, row in rows]
 
 
 def report_history(report: MonthlyReport) -> list[ReportEvent]:
