@@ -143,6 +143,8 @@ def test_manager_approves_several_at_once(client, cast):
            for pk, version in MonthlyReport.objects.values_list("pk", "version")]
     assert MonthlyReport.objects.filter(state="submitted").count() == 2
     client.force_login(cast.manager)
+    queue = client.get(reverse("reports:review", args=[cast.project.pk]) + "?month=2022-05")
+    assert ">Avaa raportti 1.1</a>" in queue.content.decode()  # the link says what it opens
     response = client.post(
         reverse("reports:review", args=[cast.project.pk]), {"report": ids}, follow=True
     )
