@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import orjson
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import F, Func, QuerySet
 
@@ -258,9 +259,12 @@ ORDER BY mv.id
 def _stream_csv_lines(queryset: QuerySet) -> Iterator[bytes]:
     """The CSV of the selection (the queryset says which values: the reader's scope and
     filters), its lines read from a server-side cursor in chunks."""
-    ids, params = queryset.order_by().values("id").query.sql_with_params()
-    sql = _CSV_SQL.format(ids=ids)
     yield (",".join(COLUMNS) + LINE_END).encode()
+    try:
+        ids, params = queryset.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # a reader who may see no project: the header alone
+        return
+    sql = _CSV_SQL.format(ids=ids)
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor(name="metric_value_csv") as cursor:

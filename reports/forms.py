@@ -80,13 +80,17 @@ class ReportForm(forms.Form):
                 label=gettext("Comment (%(metric)s)") % {"metric": row.metric.code + (
                     f" – {row.category.name}" if row.category else "")},
                 required=False, max_length=COMMENT_MAX_LENGTH,
-                widget=forms.TextInput(attrs={"size": 30}),
+                # a textarea: a comment may hold line breaks (from Excel, say), which a text
+                # input would drop when the form is sent again
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
             )
-        for form_field in self.fields.values():
+        comments = {row.comment_field_name for row in rows}
+        for name, form_field in self.fields.items():
             # The browser would cut a longer paste silently; the server refuses it instead,
             # with a message, and keeps the text.
             form_field.widget.attrs.pop("maxlength", None)
-            if isinstance(form_field.widget, forms.Textarea) and form_field.max_length:
+            if (isinstance(form_field.widget, forms.Textarea) and form_field.max_length
+                    and name not in comments):  # a report text's limit (a comment's is long)
                 form_field.help_text = gettext("At most %(limit)d characters.") % {
                     "limit": form_field.max_length}
             if disabled:

@@ -56,15 +56,21 @@ class ReportLocked(Exception):
 class ReportConflict(Exception):
     """Someone else saved the report after this user opened it."""
 
-    def __init__(self, report: MonthlyReport, changed: dict[str, str], by: str):
-        self.report, self.changed, self.by = report, changed, by
+    def __init__(self, report: MonthlyReport, changed: dict[str, str], by: str,
+                 by_self: bool = False):
+        self.report, self.changed, self.by, self.by_self = report, changed, by, by_self
         # (label, saved value) in the reader's language, for the conflict panel
         self.readable = [(selectors.field_label(name), selectors.readable_value(name, value))
                          for name, value in changed.items()]
-        super().__init__(
-            _("%(user)s saved this report while you were editing it. Your text is kept below; "
-              "compare it with the saved version and save again.") % {"user": by}
-        )
+        if by_self:
+            message = _("You saved this report in another window or tab while editing it "
+                        "here. Your text is kept below; compare it with the saved version and "
+                        "save again.")
+        else:
+            message = _("%(user)s saved this report while you were editing it. Your text is "
+                        "kept below; compare it with the saved version and save again.") % {
+                            "user": by}
+        super().__init__(message)
 
 
 class ReportChanged(Exception):
@@ -211,9 +217,8 @@ def monthly_report_save(
             name: getattr(report, name) for name in EDITABLE_FIELDS
             if name in data.fields and getattr(report, name) != data.fields[name]
         }
-        by = (_("You (in another window or tab)") if last and last.user_id == user.pk
-              else _name(last.user if last else None))
-        raise ReportConflict(report, changed, by)
+        by_self = bool(last and last.user_id == user.pk)
+        raise ReportConflict(report, changed, _name(last.user if last else None), by_self)
 
     changes = {}
     for name in EDITABLE_FIELDS:

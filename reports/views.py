@@ -16,7 +16,14 @@ from indicators.services import check_period
 from projects import permissions
 from projects import selectors as project_selectors
 from projects.models import Project
-from projects.months import add_months, month_or_404, month_start, parse_typed_month
+from projects.months import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    add_months,
+    month_or_404,
+    month_start,
+    parse_typed_month,
+)
 from reports import selectors, services
 from reports.forms import ApproveForm, CommentForm, ReopenForm, ReportForm
 
@@ -129,9 +136,14 @@ def _report_view(request, owner, period):
             try:
                 services.monthly_report_approve(report=saved, user=request.user,
                                                 expected_version=saved.version)
-            except ValidationError as error:
-                messages.error(request, " ".join([_("The values were saved but not "
-                                                    "published."), *error.messages]))
+            except (services.ReportChanged, ValidationError) as error:
+                saved.refresh_from_db()
+                if saved.state == saved.State.APPROVED:  # e.g. a double click: the other did
+                    messages.info(request, _("The values were already published."))
+                else:  # changed in another tab between the save and the approval
+                    messages.error(request, " ".join([
+                        _("The values were saved but not published."),
+                        *getattr(error, "messages", [str(error)])]))
                 return redirect(request.path)
             messages.success(request, _("The values were saved and published."))
         elif action == "submit" and not project_report:
@@ -269,15 +281,21 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
     if not permissions.can_review_reports(request.user, project):
         raise PermissionDenied
-    month = None
-    if request.GET.get("month"):  # as typed in the month form (7/2022) or linked (2022-07)
+    month, month_error = None, ""
+    typed = request.GET.get("month", "")
+    if typed:  # as typed in the month form (7/2022) or linked (2022-07)
         try:
-            month = parse_typed_month(request.GET["month"])
+            month = parse_typed_month(typed)
         except ValueError as error:
-            messages.error(request, str(error))
+            month_error = str(error)
     if month is None:
         period = selectors.current_period(project)
         month = period.month if period else month_start(timezone.localdate())
+    try:  # a month nothing is reported for is shown, saying so
+        check_period(month, project)
+        month_note = ""
+    except ValidationError as error:
+        month_note = " ".join(error.messages)
     status = 200
     if request.method == "POST":
         chosen = _chosen_reports(request.POST.getlist("report"))
@@ -309,5 +327,13 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         "queue": selectors.review_queue(project),
         "completeness": selectors.completeness([project.pk], month)[project.pk],
         "status_rows": selectors.completeness_rows(project, month),
-        "previous_month": add_months(month, -1), "next_month": add_months(month, 1),
+        "previous_month": _within_limits(add_months(month, -1)),
+        "next_month": _within_limits(add_months(month, 1)),
+        "month_typed": typed if month_error else "", "month_error": month_error,
+        "month_note": month_note,
     }, status=status)
+
+
+def _within_limits(month):
+    """The month, if the portal takes it (FIRST_YEAR–LAST_YEAR), else None."""
+    return month if FIRST_YEAR <= month.year <= LAST_YEAR else None

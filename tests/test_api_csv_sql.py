@@ -103,3 +103,14 @@ def test_a_filtered_export_selects_and_writes_as_csv_writer_does(client, values,
         client.get(export, {"format": "json", **params}, **headers).streaming_content))]
     assert ids
     assert body == b"".join(exports.stream_csv_rows(MetricValue.objects.filter(pk__in=ids)))
+
+
+def test_a_reader_who_may_see_no_project_gets_the_header_alone(client, values):
+    empty = factories.RegionFactory(code="99")
+    token = api_client_create(name="Tyhjä alue", regions=[empty])[1]
+    for name in ("api:metric-value-export", "api:metric-value-list"):
+        response = client.get(reverse(name), {"format": "csv"},
+                              HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == (
+            ",".join(exports.COLUMNS) + "\r\n").encode()

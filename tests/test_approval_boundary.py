@@ -383,7 +383,8 @@ def test_a_conflict_with_ones_own_other_tab_says_so(client, cast):
     assert client.post(edit, {**form, "situation": "Välilehti 1"}).status_code == 302
     response = client.post(edit, {**form, "situation": "Välilehti 2"})
     assert response.status_code == 409
-    assert "Sinä (toisessa ikkunassa tai välilehdessä)" in response.content.decode()
+    html = response.content.decode()
+    assert "Tallensit tämän raportin toisessa ikkunassa" in html and "Joku muu" not in html
 
 
 def test_two_uploads_of_the_same_new_rows_import_once(client, cast):
@@ -679,3 +680,4 @@ def test_a_refused_return_focuses_its_error_and_the_url_can_be_reloaded(client, 
     assert reloaded["Location"] == reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])
     report.refresh_from_db()
     assert report.state == "submitted"
+

@@ -243,8 +243,19 @@ def test_the_review_page_switches_month_as_people_type_it(client, cast, typed):
 def test_a_month_that_is_not_one_is_said_and_the_current_month_shown(client, cast):
     client.force_login(cast.manager)
     response = client.get(reverse("reports:review", args=[cast.project.pk]), {"month": "13/2022"})
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "Anna kuukausi muodossa kuukausi/vuosi" in response.content.decode()
+    assert "Anna kuukausi muodossa kuukausi/vuosi" in html and 'href="#month-field"' in html
+    assert 'value="13/2022"' in html and 'aria-invalid="true"' in html  # as typed, marked
+    assert "Näytetään 5/2022." in html  # the open period's month, said to be shown instead
+
+
+def test_the_review_page_says_when_nothing_is_reported_for_a_month(client, cast):
+    client.force_login(cast.manager)
+    html = client.get(reverse("reports:review", args=[cast.project.pk]),
+                      {"month": "12/2100"}).content.decode()
+    assert "tulevaisuudessa" in html
+    assert 'href="?month=2101-01"' not in html  # no link past the last month the portal takes
 
 
 def test_my_reports_lists_the_open_month_first_then_the_late_ones(client, cast):
