@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.services import check_period
 from projects import permissions
@@ -318,8 +319,9 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
             except ValidationError as error:  # e.g. approved meanwhile (a double click)
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, _("%(count)d reports were approved.") % {
-                    "count": count})
+                messages.success(request, ngettext(
+                    "%(count)d report was approved.", "%(count)d reports were approved.",
+                    count) % {"count": count})
         if status == 200:
             return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "reports/review.html", {

@@ -64,7 +64,7 @@ def test_monthly_cycle_in_the_browser(live_server, page, cast):
     page.goto(review)
     page.locator("input[name=report]").check()  # nothing is chosen for the manager
     page.locator("form:has(input[name=report]) [type=submit]").click()
-    page.get_by_text("1 raporttia hyväksyttiin.").wait_for()
+    page.get_by_text("1 raportti hyväksyttiin.").wait_for()
     completeness = page.locator("[aria-labelledby=completeness-title]")
     assert "1/2" in completeness.inner_text()
     screenshot(page, "review-completeness")

@@ -273,3 +273,17 @@ def test_my_reports_lists_the_open_month_first_then_the_late_ones(client, cast):
     page = client.get(reverse("reports:mine")).content.decode()
     months = re.findall(r"<td>(\d\d/2022)</td>", page)
     assert months == ["05/2022", "04/2022", "02/2022"]
+
+
+@pytest.mark.parametrize("language,one,three", [
+    ("fi", "1 raportti hyväksyttiin.", "3 raporttia hyväksyttiin."),
+    ("sv", "1 rapport godkändes.", "3 rapporter godkändes."),
+])
+def test_the_bulk_approval_message_has_its_plural(language, one, three):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override(language):
+        said = [ngettext("%(count)d report was approved.", "%(count)d reports were approved.",
+                         n) % {"count": n} for n in (1, 3)]
+    assert said == [one, three]
