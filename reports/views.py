@@ -276,6 +276,41 @@ def _chosen_reports(values: list[str]) -> dict[int, int] | None:
     return {int(match[1]): int(match[2]) for match in matches}
 
 
+def _bulk_approval(request, project, month) -> HttpResponse | int:
+    """The queue's approval of the chosen reports: first a page that asks to confirm (what
+    and how many), then the approval at the versions the manager read. Returns that page,
+    or the status of the queue to show again (409: a chosen report changed meanwhile)."""
+    chosen = _chosen_reports(request.POST.getlist("report"))
+    reports = [] if chosen is None else list(selectors.review_queue(project).filter(pk__in=chosen))
+    if chosen is None:
+        messages.error(request, _("The chosen reports were not recognised. Nothing was "
+                                  "approved; choose the reports again."))
+        return 200
+    if not reports:
+        messages.error(request, _("Choose at least one report to approve."))
+        return 200
+    try:
+        changed = next((r for r in reports if r.version != chosen[r.pk]), None)
+        if changed is not None:
+            raise services.ReportChanged(changed)
+        if not request.POST.get("confirm"):
+            return render(request, "reports/review_confirm.html", {
+                "project": project, "month": month, "reports": reports})
+        count = services.monthly_report_approve_many(
+            reports=[(report, chosen[report.pk]) for report in reports], user=request.user)
+    except services.ReportChanged as error:  # the queue shows it as it is now
+        messages.error(request, " ".join([str(error), _(
+            "None of the chosen reports was approved.")]))
+        return 409
+    except ValidationError as error:  # e.g. approved meanwhile (a double click)
+        messages.error(request, " ".join(error.messages))
+        return 200
+    messages.success(request, ngettext(
+        "%(count)d report was approved.", "%(count)d reports were approved.", count) % {
+            "count": count})
+    return 200
+
+
 @login_required
 def review(request: HttpRequest, project_id: int) -> HttpResponse:
     """The manager's queue: submitted reports, bulk approval, completeness of the month."""
@@ -299,29 +334,10 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         month_note = " ".join(error.messages)
     status = 200
     if request.method == "POST":
-        chosen = _chosen_reports(request.POST.getlist("report"))
-        reports = ([] if chosen is None else
-                   list(selectors.review_queue(project).filter(pk__in=chosen)))
-        if chosen is None:
-            messages.error(request, _("The chosen reports were not recognised. Nothing was "
-                                      "approved; choose the reports again."))
-        elif not reports:
-            messages.error(request, _("Choose at least one report to approve."))
-        else:
-            try:
-                count = services.monthly_report_approve_many(
-                    reports=[(report, chosen[report.pk]) for report in reports],
-                    user=request.user)
-            except services.ReportChanged as changed:  # the queue shows it as it is now
-                messages.error(request, " ".join([str(changed), _(
-                    "None of the chosen reports was approved.")]))
-                status = 409
-            except ValidationError as error:  # e.g. approved meanwhile (a double click)
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, ngettext(
-                    "%(count)d report was approved.", "%(count)d reports were approved.",
-                    count) % {"count": count})
+        outcome = _bulk_approval(request, project, month)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
         if status == 200:
             return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "reports/review.html", {

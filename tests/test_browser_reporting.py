@@ -64,6 +64,11 @@ def test_monthly_cycle_in_the_browser(live_server, page, cast):
     page.goto(review)
     page.locator("input[name=report]").check()  # nothing is chosen for the manager
     page.locator("form:has(input[name=report]) [type=submit]").click()
+    confirm = page.locator("button[name=confirm]")  # "Hyväksy 1 raportti" on the page that asks
+    confirm.wait_for()
+    assert page.evaluate("document.activeElement.id") == "confirm-title"
+    assert_accessible(page)
+    confirm.click()
     page.get_by_text("1 raportti hyväksyttiin.").wait_for()
     completeness = page.locator("[aria-labelledby=completeness-title]")
     assert "1/2" in completeness.inner_text()

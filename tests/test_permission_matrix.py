@@ -87,7 +87,7 @@ PAGES = [
         "other_coordinator": (404, 403), "manager": (302, 404), "steering": (403, 404),
         "national": (403, 403),
     }, state=MonthlyReport.State.SUBMITTED,
-         data=lambda o: {"report": [f"{o['report'].pk}:{o['report'].version}"]}),
+         data=lambda o: {"report": [f"{o['report'].pk}:{o['report'].version}"], "confirm": "1"}),
     Page("excel template", "get",
          lambda o: reverse("reports:excel_template", args=[o["project"].pk, "2022-05"]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),

@@ -145,9 +145,11 @@ def test_manager_approves_several_at_once(client, cast):
     client.force_login(cast.manager)
     queue = client.get(reverse("reports:review", args=[cast.project.pk]) + "?month=2022-05")
     assert ">Avaa raportti 1.1</a>" in queue.content.decode()  # the link says what it opens
-    response = client.post(
-        reverse("reports:review", args=[cast.project.pk]), {"report": ids}, follow=True
-    )
+    review = reverse("reports:review", args=[cast.project.pk])
+    asked = client.post(review, {"report": ids}).content.decode()
+    assert "Hyväksytäänkö 2 raporttia?" in asked and "Digitiimi" in asked  # nothing yet
+    assert not MonthlyReport.objects.filter(state="approved").exists()
+    response = client.post(review, {"report": ids, "confirm": "1"}, follow=True)
     assert "2 raporttia hyväksyttiin." in response.content.decode()
     assert MonthlyReport.objects.filter(state="approved").count() == 2
 
