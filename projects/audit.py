@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 
 from projects.spreadsheets import neutralise_cell
 
@@ -40,6 +41,17 @@ def project_audit(project_id: int) -> QuerySet:
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
+
+
+def readable_changes(entry) -> list[tuple[str, object, object]]:
+    """(field, old, new) of an audit row as the page shows it: fields by their labels and
+    choices by their names in the reader's language (auditlog's display form), without the
+    reverse relations auditlog lists by their bare names."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    relations = {f.name for f in model._meta.get_fields() if not f.concrete} if model else set()
+    return [(capfirst(str(label)), old, new)
+            for label, (old, new) in entry.changes_display_dict.items()
+            if label not in relations]
 
 
 EXPORT_HEADER = ["time_utc", "user", "action", "model", "object_id", "object", "project_id",

@@ -26,4 +26,6 @@ def project_audit(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{project.code}-audit.csv"'
         return response
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.readable_changes = audit.readable_changes(entry)
     return render(request, "projects/audit.html", {"project": project, "page": page})

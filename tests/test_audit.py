@@ -96,3 +96,18 @@ def test_administrator_exports_the_whole_audit(cast, client, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert any(r["field"] == "situation" and r["new"] == "Vientiin" and r["user"] == "koordinaattori"
                for r in rows)
+
+
+def test_the_audit_page_names_fields_and_choices_as_the_reader_reads_them(client, cast):
+    """No model field name of the report on the page, Finnish time labelled as such (issue 13);
+    the CSV keeps the machine names."""
+    client.force_login(cast.coordinator)
+    post(client, cast, action="submit")
+    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
+    client.force_login(cast.manager)
+    client.post(reverse("reports:return", args=[report.pk]), {"comment": "Lisää luvut."})
+    html = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
+    for field in MonthlyReport._meta.get_fields():
+        assert f"<strong>{field.name}</strong>" not in html, field.name
+    assert "Aika (Suomen aikaa)" in html and "(UTC)" not in html
+    assert "palautettu" in html  # the state by its name, not "returned"
