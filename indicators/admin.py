@@ -53,10 +53,9 @@ class MetricAdmin(KeptWithHistory, admin.ModelAdmin):
                        "cumulative"]
         return fields
 
-    def has_history(self, obj) -> bool:
-        """A metric with values stays: deleting it would take published figures away with
-        no reopening."""
-        return obj.values.exists()
+    # A metric with values stays: deleting it would take published figures away with no
+    # reopening.
+    history_relation = "values"
 
     @admin.display(description="name")
     def short_name(self, metric):

@@ -14,11 +14,14 @@ from projects.models import (
 
 
 class KeptWithHistory:
-    """An admin whose rows with history (values, reports) are never deleted: `has_history`
-    says which rows, and deleting is one row at a time (the bulk action would not ask)."""
+    """An admin whose rows with history are never deleted: a row has history when its
+    `history_relation` (e.g. a metric's values, a subproject's reports) has rows; deleting is
+    one row at a time (the bulk action would not ask)."""
+
+    history_relation: str
 
     def has_history(self, obj) -> bool:
-        raise NotImplementedError
+        return getattr(obj, self.history_relation).exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and self.has_history(obj):

@@ -172,6 +172,10 @@ class ReportEvent(models.Model):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
         ordering = ["report", "-at", "-id"]
+        indexes = [
+            # The newest reopening dates the API's monthly-reports (api.selectors).
+            models.Index(fields=["at"], condition=Q(action="reopened"), name="event_reopened_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -56,13 +56,17 @@ def my_reports(user) -> list[MyReportRow]:
         for r in MonthlyReport.objects.filter(subproject__in=subprojects,
                                               period__in={p.month for p in periods})
     }
+    ids = [s.pk for s in subprojects]
+    expected = {  # one query per month, whatever the number of projects
+        month: set(Subproject.objects.filter(pk__in=ids).expected_to_report(month)
+                   .values_list("pk", flat=True))
+        for month in {p.month for p in periods}
+    }
     rows = []
     for period in periods:
-        expected = set(Subproject.objects.filter(
-            pk__in=[s.pk for s in subprojects if s.project_id == period.project_id]
-        ).expected_to_report(period.month).values_list("pk", flat=True))
         for subproject in subprojects:
-            if subproject.pk not in expected:
+            if (subproject.project_id != period.project_id
+                    or subproject.pk not in expected[period.month]):
                 continue
             row = MyReportRow(subproject, period.month, period.deadline,
                               reports.get((subproject.pk, period.month)))
