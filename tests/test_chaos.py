@@ -253,19 +253,22 @@ def test_every_effect_happens_exactly_once_despite_kills_and_a_redis_restart(
             queue = private_redis.client()
             return queue.llen("celery") == 0 and queue.hlen("unacked") == 0
 
-        try:
-            wait_for(all_finished, 75, "every job to finish and be acknowledged", step=0.2)
-        except AssertionError:
-            queue = private_redis.client()
-            print("not done:", list(GeneratedDocument.objects.exclude(status="done")
-                                    .values_list("pk", "status", "attempts")),
-                  "queue:", queue.lrange("celery", 0, -1), "unacked:", queue.hgetall("unacked"),
-                  "index:", queue.zrange("unacked_index", 0, -1, withscores=True),
-                  "keys:", queue.keys("*"))
-            raise
+        # Normally done in seconds; the margin is for a CI machine whose other test process
+        # keeps both cores busy (four worker boots, each loading Django, under that load).
+        wait_for(all_finished, 180, "every job to finish and be acknowledged", step=0.2)
         current["worker"].stop()
     except BaseException:
         print(log.read_text()[-6000:] if log.exists() else "no worker log")
+        # Last, so that the end of a truncated CI log still shows where the jobs stood.
+        print(f"after {time.monotonic() - started:.1f} s, worker exits {exits}, not done:",
+              list(GeneratedDocument.objects.exclude(status="done")
+                   .values_list("pk", "status", "attempts", "updated_at")))
+        try:
+            queue = private_redis.client()
+            print("queue:", queue.lrange("celery", 0, -1), "unacked:", queue.hgetall("unacked"),
+                  "index:", queue.zrange("unacked_index", 0, -1, withscores=True))
+        except redis.RedisError as error:
+            print("Redis not answering:", error)
         raise
     finally:
         for w in workers:
