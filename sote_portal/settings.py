@@ -177,6 +177,12 @@ SILENCED_SYSTEM_CHECKS = [
     # out every nurse in the building after five typos.
     "axes.W006",
 ]
+# The cache: per process by default; a deployment with several web processes sets CACHE_URL
+# (redis://…) so that the rate limits below count across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Password reset requests per address and per client address (django-ratelimit's decorator,
+# counted in the cache above).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -187,6 +193,7 @@ LOGIN_URL = "login"
 LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "reports:mine"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # the reset e-mail says three days
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

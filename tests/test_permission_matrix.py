@@ -42,6 +42,10 @@ PAGES = [
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
     Page("my reports", "get", lambda o: reverse("reports:mine"),
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("change password", "get", lambda o: reverse("password_change"),
+         {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("forgotten password", "get", lambda o: reverse("password_reset"),
+         {r: (200, 200) for r in ROLES}),
     Page("report form (draft)", "get", lambda o: o["edit"], {
         "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404),
         "other_coordinator": (404, 200), "manager": (200, 404), "steering": (200, 404),
