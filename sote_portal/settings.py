@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "projects",
     "workpackages",
     "indicators",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "projects.two_factor.TwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -318,6 +323,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (Django's deployment checklist, OWASP ASVS 4.0.3 level 2) -----------------------
 PRODUCTION = not (DEBUG or TESTING)
+# Two-step sign-in (projects/two_factor.py): an administrator sets up an authenticator app
+# before the Django admin opens.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = env.bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", default=PRODUCTION)
+OTP_TOTP_ISSUER = "sote-portal"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

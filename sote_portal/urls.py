@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import account_views
+from projects import account_views, two_factor_views
 
 # JSON under /api/, the portal's pages elsewhere.
 handler404 = "api.errors.page_not_found"
@@ -15,6 +15,10 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", two_factor_views.account, name="account"),
+    path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),

@@ -45,5 +45,7 @@ def test_forgotten_password_round_trip_in_a_real_browser(live_server, page, mail
     assert "Uusi salasanasi on tallennettu" in page.get_by_role("status").inner_text()
     log_in(page, live_server, "iiris", "Uusi-pitkä-salasana-42")
     assert page.url == f"{live_server.url}{reverse('reports:mine')}"
+    page.get_by_role("link", name="Oma tili").click()
     page.get_by_role("link", name="Vaihda salasana").click()
+    assert page.get_by_role("heading", name="Vaihda salasana").is_visible()
     assert_accessible(page)

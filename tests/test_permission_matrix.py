@@ -44,6 +44,11 @@ PAGES = [
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
     Page("change password", "get", lambda o: reverse("password_change"),
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("my account", "get", lambda o: reverse("account"),
+         {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("two-step sign-in set-up", "get", lambda o: reverse("two_factor_setup"),
+         {r: (403, 403) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN), "manager": (200, 200),
+                                               "other_coordinator": (403, 403)}),
     Page("forgotten password", "get", lambda o: reverse("password_reset"),
          {r: (200, 200) for r in ROLES}),
     Page("report form (draft)", "get", lambda o: o["edit"], {
