@@ -133,9 +133,10 @@ def project_audit(project_id: int, *, actor=None, subproject_id: int | None = No
         app_label, model, name = split_field_key(field)
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
         entries = entries.filter(content_type=content_type, changes__has_key=name)
-    if start is not None:
+    # The first and last days a date can be leave that end open (no time before or after).
+    if start is not None and start > dt.date.min:
         entries = entries.filter(timestamp__gte=day_start(start))
-    if end is not None:
+    if end is not None and end < dt.date.max - dt.timedelta(days=1):
         entries = entries.filter(timestamp__lt=day_start(end + dt.timedelta(days=1)))
     return (entries.select_related("actor__person", "content_type")
             .order_by("-timestamp", "-pk"))
