@@ -10,11 +10,6 @@ from projects import audit
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]  # 31.5.2022, and the ISO form a date picker sends
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return audit.person_name(obj)
-
-
 class _SubprojectChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.code} {obj.name}"
@@ -33,7 +28,7 @@ class AuditFilterForm(forms.Form):
     """What a manager narrows the project's audit to: whose changes, of which subproject's
     objects, of which field, between which Finnish days. Every field may be left empty."""
 
-    person = _PersonChoice(
+    person = forms.ModelChoiceField(
         label=_("Person"), required=False, queryset=None, empty_label=_("Everyone"),
         error_messages={"invalid_choice": _("This person has made no changes in the project.")},
     )
@@ -53,7 +48,7 @@ class AuditFilterForm(forms.Form):
         actors = audit.project_audit_actors(project.pk)
         person = self.fields["person"]
         person.queryset = get_user_model().objects.filter(pk__in=[user.pk for user in actors])
-        # By name, as the audit names them (a query cannot sort by that name).
+        # By name, as the audit names them (no query sorts by that name).
         person.choices = [("", person.empty_label), *((user.pk, audit.person_name(user))
                                                       for user in actors)]
         self.fields["subproject"].queryset = project.subprojects.order_by("code_sort")
