@@ -164,8 +164,7 @@ def audited_fields(model) -> list:
     from auditlog.registry import auditlog
 
     options = auditlog.get_model_fields(model)
-    return [f for f in model._meta.get_fields()
-            if (f.concrete or f.many_to_many) and not f.auto_created and not f.primary_key
+    return [f for f in model._meta.concrete_fields if not f.primary_key
             and f.name not in options["exclude_fields"]
             and (not options["include_fields"] or f.name in options["include_fields"])]
 

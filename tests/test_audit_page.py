@@ -304,6 +304,17 @@ def test_nonsense_filters_are_refused_on_the_page(client, cast, language, messag
         assert len(rows(client.get(audit_url(cast, **params)))) == len(rows(client.get(audit_url(cast))))
 
 
+def test_filters_open_nothing_to_others(client, cast):
+    client.force_login(cast.coordinator)
+    post(client, cast)
+    filtered = {"person": cast.coordinator.pk, "format": "csv"}
+    for user, status in ((cast.coordinator, 403), (cast.steering, 403), (cast.national, 403),
+                         (cast.other_manager, 404)):
+        client.force_login(user)
+        assert client.get(audit_url(cast, **filtered)).status_code == status, user
+        assert client.get(audit_url(cast, start="32.13.2022")).status_code == status, user
+
+
 # -- Paging and the CSV -----------------------------------------------------------------------
 
 def many_changes(cast, count: int) -> MonthlyReport:
