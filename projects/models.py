@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.audit import ProjectAudited
@@ -225,8 +226,16 @@ class Phase(ProjectAudited, models.Model):
         return f"{self.project.code} {self.name}"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """The roles held at the moment `at` (now): started, and not ended by then."""
+        at = at or timezone.now()
+        return self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at), started_at__lte=at)
+
+
 class Membership(ProjectAudited, models.Model):
-    """A person's role in a project. The role decides what the person may do in the portal."""
+    """A person's role in a project, from its start to its end. A current role decides what
+    the person may do in the portal; an ended one stays as the record of who held it when."""
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("project manager")
@@ -244,15 +253,29 @@ class Membership(ProjectAudited, models.Model):
     title = models.CharField(
         _("title"), max_length=120, blank=True, help_text=_("E.g. hankepäällikkö.")
     )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ended by"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["project", "role", "person__name"]
+        ordering = ["project", "role", "person__name", "-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "person", "role"], name="membership_unique_role",
+                fields=["project", "person", "role"], condition=Q(ended_at__isnull=True),
+                name="membership_unique_current_role",
                 violation_error_message=_("This person already has this role in the project."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="membership_ends_after_start",
+                violation_error_message=_("A role cannot end before it started."),
             ),
         ]
 

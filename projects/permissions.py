@@ -48,7 +48,7 @@ def _roles(user) -> dict[int, set[str]]:
     if cache is None:
         cache = {}
         if user.is_authenticated:
-            for project_id, role in Membership.objects.filter(person__user=user).values_list(
+            for project_id, role in Membership.objects.current().filter(person__user=user).values_list(
                 "project_id", "role"
             ):
                 cache.setdefault(project_id, set()).add(role)

@@ -28,7 +28,7 @@ def has_two_factor(user) -> bool:
 
 def may_use_two_factor(user) -> bool:
     """Managers and administrators are offered the second factor."""
-    return user.is_staff or Membership.objects.filter(
+    return user.is_staff or Membership.objects.current().filter(
         person__user=user, role=Membership.Role.MANAGER).exists()
 
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from projects.models import Project
+from projects.permissions import member_project_ids
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod, StatusLight
 from reports.selectors.deadlines import is_late
 from workpackages.models import Subproject
@@ -46,6 +47,7 @@ def my_reports(user) -> list[MyReportRow]:
     closed periods those not yet reported (late). The nearest deadline first, the late
     months after them, newest first."""
     subprojects = list(Subproject.objects.filter(responsible_people__user=user).distinct()
+                       .filter(project__in=member_project_ids(user))  # current roles only
                        .select_related("project", "work_package"))
     if not subprojects:
         return []
