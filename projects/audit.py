@@ -6,10 +6,12 @@ change itself (services and the admin save in `transaction.atomic`). Which model
 is listed in settings (`AUDITLOG_INCLUDE_TRACKING_MODELS`). Each tracked model names the path
 to its project, so a manager can be shown the audit of their project."""
 
+import contextlib
 import csv
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -18,9 +20,24 @@ from django.utils.text import capfirst
 
 from projects.spreadsheets import neutralise_cell
 
+# The coordinator a manager is saving for (an uploaded Excel sheet): recorded with each audit
+# row written meanwhile, beside the manager as the actor.
+_on_behalf_of: ContextVar = ContextVar("audit_on_behalf_of", default=None)
+
+
+@contextlib.contextmanager
+def on_behalf_of(user):
+    """Audit rows written inside are marked as saved on behalf of `user` (None: not)."""
+    token = _on_behalf_of.set(user)
+    try:
+        yield
+    finally:
+        _on_behalf_of.reset(token)
+
 
 class ProjectAudited:
-    """Mixin for tracked models: the audit row records the project the object belongs to."""
+    """Mixin for tracked models: the audit row records the project the object belongs to,
+    and the coordinator a manager saved it for, if so."""
 
     audit_project_path = "project_id"
 
@@ -30,7 +47,16 @@ class ProjectAudited:
             value = getattr(value, part, None)
             if value is None:
                 break
-        return {"project_id": value}
+        data = {"project_id": value}
+        coordinator = _on_behalf_of.get()
+        if coordinator is not None:
+            data["on_behalf_of"] = coordinator.get_username()
+        return data
+
+
+def on_behalf_of_name(entry) -> str:
+    """The user name of the coordinator an audit row was saved for ("" if none)."""
+    return (entry.additional_data or {}).get("on_behalf_of") or ""
 
 
 def project_audit(project_id: int) -> QuerySet:

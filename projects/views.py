@@ -28,4 +28,5 @@ def project_audit(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     for entry in page:
         entry.readable_changes = audit.readable_changes(entry)
+        entry.on_behalf_of = audit.on_behalf_of_name(entry)
     return render(request, "projects/audit.html", {"project": project, "page": page})
