@@ -81,7 +81,7 @@ def readable_changes(entry) -> list[tuple[str, object, object]]:
 
 
 EXPORT_HEADER = ["time_utc", "user", "action", "model", "object_id", "object", "project_id",
-                 "field", "old", "new"]
+                 "field", "old", "new", "on_behalf_of"]
 
 
 _NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
@@ -115,13 +115,14 @@ def export_rows(entries: Iterable) -> Iterator[list]:
             neutralise_cell(entry.object_repr),
             (entry.additional_data or {}).get("project_id", ""),
         ]
+        behalf = [neutralise_cell(on_behalf_of_name(entry))]  # the coordinator a manager saved for
         changes = entry.changes_dict or {}
         if not changes:
-            yield base + ["", "", ""]
+            yield base + ["", "", ""] + behalf
         for field, (old, new) in changes.items():
             if not _is_number_field(entry.content_type.model_class(), field):
                 old, new = neutralise_cell(old), neutralise_cell(new)
-            yield base + [field, old, new]
+            yield base + [field, old, new] + behalf
 
 
 class _Echo:

@@ -2,6 +2,7 @@
 subprojects and uploads it; the manager downloads every subproject's and uploads the sheets
 coordinators filled, saved on their behalf; an upload imports whole or not at all."""
 
+import csv
 import io
 import zipfile
 from decimal import Decimal
@@ -407,6 +408,11 @@ def test_manager_uploads_on_behalf_of_the_coordinator(client, cast, metrics):
     assert "tallentanut Paallikko koordinaattorin Koordinaattori puolesta" in text
     audit = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
     assert "tallentanut paallikko koordinaattorin koordinaattori puolesta" in audit
+    export = b"".join(client.get(reverse("project-audit", args=[cast.project.pk]) + "?format=csv"))
+    rows = list(csv.DictReader(io.StringIO(export.decode())))
+    assert any(r["field"] == "situation" and r["user"] == "paallikko"
+               and r["on_behalf_of"] == "koordinaattori" for r in rows)
+    assert all(r["on_behalf_of"] == "" for r in rows if r["user"] != "paallikko")
 
     # in Swedish as well, and the coordinator's own save afterwards is theirs
     client.force_login(cast.coordinator)
