@@ -124,6 +124,7 @@ def _instructions_sheet(workbook: Workbook, project: Project, month: dt.date,
     # Mittarit), but the sheet the file opens on.
     sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
     workbook.active = sheet
+    sheet.sheet_view.tabSelected = True
     sheet.column_dimensions["A"].width = 110
     number = 1
     _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {month:%m/%Y}")
