@@ -8,11 +8,13 @@ to its project, so a manager can be shown the audit of their project; the subpro
 belongs to (if any) is found from its fields and recorded too, so the audit can be narrowed to
 one subproject (rows written before that are narrowed by their object's subproject now)."""
 
+import contextlib
 import csv
 import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -22,9 +24,24 @@ from django.utils.translation import gettext as _
 
 from projects.spreadsheets import neutralise_cell
 
+# The coordinator a manager is saving for (an uploaded Excel sheet): recorded with each audit
+# row written meanwhile, beside the manager as the actor.
+_on_behalf_of: ContextVar = ContextVar("audit_on_behalf_of", default=None)
+
+
+@contextlib.contextmanager
+def on_behalf_of(user):
+    """Audit rows written inside are marked as saved on behalf of `user` (None: not)."""
+    token = _on_behalf_of.set(user)
+    try:
+        yield
+    finally:
+        _on_behalf_of.reset(token)
+
 
 class ProjectAudited:
-    """Mixin for tracked models: the audit row records the project the object belongs to."""
+    """Mixin for tracked models: the audit row records the project the object belongs to,
+    and the coordinator a manager saved it for, if so."""
 
     audit_project_path = "project_id"
 
@@ -34,7 +51,16 @@ class ProjectAudited:
             value = getattr(value, part, None)
             if value is None:
                 break
-        return {"project_id": value, "subproject_id": _subproject_id(self)}
+        data = {"project_id": value, "subproject_id": _subproject_id(self)}
+        coordinator = _on_behalf_of.get()
+        if coordinator is not None:
+            data["on_behalf_of"] = coordinator.get_username()
+        return data
+
+
+def on_behalf_of_name(entry) -> str:
+    """The user name of the coordinator an audit row was saved for ("" if none)."""
+    return (entry.additional_data or {}).get("on_behalf_of") or ""
 
 
 FINNISH_TIME = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -222,7 +248,7 @@ def _readable_value(value) -> str:
 
 
 EXPORT_HEADER = ["time_utc", "user", "action", "model", "object_id", "object", "project_id",
-                 "field", "old", "new"]
+                 "field", "old", "new", "on_behalf_of"]
 
 
 _NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
@@ -258,15 +284,16 @@ def export_rows(entries: Iterable, field: str | None = None) -> Iterator[list]:
             neutralise_cell(entry.object_repr),
             (entry.additional_data or {}).get("project_id", ""),
         ]
+        behalf = [neutralise_cell(on_behalf_of_name(entry))]  # the coordinator a manager saved for
         changes = entry.changes_dict or {}
         if not changes:
-            yield base + ["", "", ""]
+            yield base + ["", "", ""] + behalf
         for name, (old, new) in changes.items():
             if only is not None and name != only:
                 continue
             if not _is_number_field(entry.content_type.model_class(), name):
                 old, new = neutralise_cell(old), neutralise_cell(new)
-            yield base + [name, old, new]
+            yield base + [name, old, new] + behalf
 
 
 class _Echo:

@@ -106,6 +106,44 @@ def can_review_reports(user, project: Project | int) -> bool:
     return is_manager(user, project)
 
 
+def can_use_excel(user, project: Project) -> bool:
+    """The Excel template and upload of a project: its manager (every subproject) and the
+    coordinators of its subprojects (their own)."""
+    if can_review_reports(user, project):
+        return True
+    return bool(roles_in(user, project)) and project.subprojects.filter(
+        responsible_people__user=user).exists()
+
+
+def excel_subprojects(user, project: Project, subprojects: QuerySet) -> QuerySet:
+    """The subprojects (a queryset of the project's) whose rows the user's Excel template
+    holds: every one for the manager, a coordinator's own ones otherwise."""
+    if can_review_reports(user, project):
+        return subprojects
+    if not roles_in(user, project):
+        return subprojects.none()
+    return subprojects.filter(responsible_people__user=user).distinct()
+
+
+def report_coordinator(subproject):
+    """The user account the subproject's reports belong to: its first responsible person (by
+    name) who is a member of the project; None if it has none in the portal."""
+    people = subproject.responsible_people.filter(
+        user__isnull=False, user__is_active=True,
+        memberships__project_id=subproject.project_id,
+    ).select_related("user").order_by("name", "pk")
+    person = people.first()
+    return person.user if person else None
+
+
+def can_save_on_behalf(user, subproject, coordinator) -> bool:
+    """The project's manager may save a subproject's report on behalf of its coordinator —
+    the Excel sheet the coordinator filled and the manager collected."""
+    return (coordinator is not None and coordinator.pk != getattr(user, "pk", None)
+            and is_manager(user, subproject.project_id)
+            and can_edit_report(coordinator, subproject))
+
+
 def can_edit_project_report(user, project: Project | int) -> bool:
     """The project's own report (goal and project metrics) is the manager's."""
     return is_manager(user, project)

@@ -34,8 +34,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     rows = selectors.my_reports(request.user)
     managed = [p for p in permissions.visible_projects(request.user)
                if permissions.is_manager(request.user, p)]
+    # One Excel link per project and month listed: the template of the user's subprojects.
+    excel_months = list(dict.fromkeys((row.subproject.project, row.month) for row in rows))
     return render(request, "reports/my_reports.html", {
-        "rows": rows, "managed_projects": managed,
+        "rows": rows, "managed_projects": managed, "excel_months": excel_months,
         "projects": project_selectors.project_list_for(request.user),
     })
 
@@ -86,6 +88,9 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200,
         context["suggested"] = (report.suggested_light if report and report.suggested_light
                                 else selectors.suggested_light(subproject, month))
         context["has_previous"] = selectors.has_previous_report(subproject, month)
+        # The month's Excel template and upload: for the subproject's coordinator and the manager.
+        context["excel_link"] = permissions.can_edit_report(request.user, subproject) or (
+            context["is_manager"])
     template = "reports/_report_form.html" if request.htmx else "reports/report.html"
     return render(request, template, context, status=status)
 

@@ -84,7 +84,7 @@ def report_history(report: MonthlyReport) -> list[ReportEvent]:
     """The report's events, newest first, each with `readable_changes`: (what, before, after)
     in the reader's language — a field by its label, a light by its name, a metric value
     with its comment (the events keep the machine names)."""
-    events = list(report.events.select_related("user").order_by("-at", "-id"))
+    events = list(report.events.select_related("user", "on_behalf_of").order_by("-at", "-id"))
     for event in events:
         event.readable_changes = [
             (name if event.action == ReportEvent.Action.VALUES else field_label(name),
