@@ -77,8 +77,8 @@ class ReportForm(forms.Form):
             if row.category:  # a row of the metric's grid, whose caption says the kind
                 self.fields[row.field_name].help_text = ""
             self.fields[row.comment_field_name] = forms.CharField(
-                label=gettext("Comment (%(metric)s)") % {"metric": row.metric.code + (
-                    f" – {row.category.name}" if row.category else "")},
+                # named by its metric (and category): ten "Kommentti" fields say nothing
+                label=gettext("Comment: %(metric)s") % {"metric": self._value_label(row)},
                 required=False, max_length=COMMENT_MAX_LENGTH,
                 # a textarea: a comment may hold line breaks (from Excel, say), which a text
                 # input would drop when the form is sent again
@@ -158,11 +158,15 @@ class ReportForm(forms.Form):
         return initial
 
     @staticmethod
+    def _value_label(row: MetricRow) -> str:
+        """'K1.6 Etävastaanottojen osuus', with ' – Naiset' on a row of a category."""
+        label = f"{row.metric.code} {row.metric.name}"
+        return f"{label} – {row.category.name}" if row.category else label
+
+    @staticmethod
     def _value_field(row: MetricRow) -> forms.Field:
         metric = row.metric
-        label = f"{metric.code} {metric.name}"
-        if row.category:
-            label = f"{label} – {row.category.name}"
+        label = ReportForm._value_label(row)
         help_parts = [metric.get_kind_display()]
         if metric.unit:
             help_parts.append(metric.unit)
