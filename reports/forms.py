@@ -35,6 +35,9 @@ class ReportForm(forms.Form):
     progress = forms.IntegerField(
         label=_("Progress (%)"), min_value=0, max_value=100, required=False,
         error_messages={"invalid": _("Give the progress as a whole number from 0 to 100.")},
+        # a text input: a number input drops what is not a number (typed "puolet" would be
+        # lost, and sent as empty); the server says what is wrong and keeps it
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     situation = forms.CharField(
         label=_("Situation / key achievements"), required=False, **_limited(TEXT_MAX_LENGTH),
