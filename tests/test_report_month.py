@@ -228,3 +228,20 @@ def test_the_document_request_links_its_errors_to_the_fields(client, cast):
     html = response.content.decode()
     assert 'id="error-summary" tabindex="-1" data-focus' in html
     assert '<a href="#id_month">' in html and 'value="kesäkuu"' in html
+
+
+def test_the_dashboards_open_on_the_latest_month_with_approved_data(client, cast):
+    """A later month only submitted or in draft does not move the default (what the steering
+    group reads is approved)."""
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=dt.date(2022, 3, 1),
+                                   state="approved", light="green")
+    factories.MonthlyReportFactory(subproject=cast.sibling, period=dt.date(2022, 2, 1),
+                                   state="approved", light="yellow")
+    submitted(cast)  # May
+    factories.MonthlyReportFactory(subproject=cast.sibling, period=JUNE, state="draft")
+    client.force_login(cast.steering)
+    for name, args in (("dashboards:project", [cast.project.pk]),
+                       ("dashboards:subproject", [cast.subproject.pk])):
+        response = client.get(reverse(name, args=args))
+        assert response.context["month"] == dt.date(2022, 3, 1)
+        assert 'value="2022-03"' in response.content.decode()
