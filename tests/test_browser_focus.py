@@ -46,7 +46,7 @@ def test_the_coordinator_lands_on_the_due_month_and_keeps_focus(live_server, pag
     assert_accessible(page)
 
     # the month switcher: the next month by its link, back by typing the month
-    page.get_by_role("link", name="Seuraava kuukausi: 6/2022 →").click()
+    page.get_by_role("link", name="Seuraava kuukausi: 6/2022").click()
     expect(heading).to_have_text("Omat raportit – 06/2022")
     assert_accessible(page)
     month = page.get_by_role("combobox", name="Kuukausi")  # a text field with its months
@@ -96,20 +96,24 @@ def test_the_coordinator_lands_on_the_due_month_and_keeps_focus(live_server, pag
     assert (report.progress, report.situation) == (40, "Koulutus pidetty.")
 
     # the neighbouring month of the same subproject, by its link
-    page.get_by_role("link", name="Seuraava kuukausi: 6/2022 →").click()
+    page.get_by_role("link", name="Seuraava kuukausi: 6/2022").click()
     expect(heading).to_have_text("1.1 Digitiimi – 06/2022")
     assert_accessible(page)
 
 
-def test_the_managers_empty_return_comment_is_said_by_the_portal(live_server, page, cast):
-    factories.MonthlyReportFactory(subproject=cast.subproject, state="submitted", light="yellow",
-                                   situation="Tilanne", next_steps="Jatko",
-                                   submitted_at=dt.datetime(2022, 6, 5, 9, tzinfo=dt.UTC))
+def test_the_managers_messages_take_focus_and_empty_comments_are_the_portals(live_server, page, cast):
+    """Return, bulk approval and reopening: each refusal of an empty comment is the portal's
+    error summary with focus on it, each done action the status message with focus on it."""
+    for sub, day in ((cast.subproject, 5), (cast.sibling, 6)):
+        factories.MonthlyReportFactory(subproject=sub, state="submitted", light="yellow",
+                                       situation="Tilanne", next_steps="Jatko",
+                                       submitted_at=dt.datetime(2022, 6, day, 9, tzinfo=dt.UTC))
     sign_in(page, live_server, "paallikko")
     page.get_by_role("link", name="Hankkeen HANKE-A raporttien tarkastus ja kattavuus").click()
     assert_accessible(page)
     queue = page.get_by_role("region", name="Odottaa tarkastusta")
-    expect(queue.get_by_role("checkbox")).not_to_be_checked()  # nothing chosen for the manager
+    for box in queue.get_by_role("checkbox").all():
+        expect(box).not_to_be_checked()  # nothing chosen for the manager
     queue.get_by_role("link", name="Avaa raportti 1.1").click()
     expect(page.get_by_text("lähetetty", exact=True)).to_be_visible()  # the state in words
     assert_accessible(page)
@@ -126,3 +130,30 @@ def test_the_managers_empty_return_comment_is_said_by_the_portal(live_server, pa
     status = page.get_by_role("status").filter(has_text="Raportti palautettiin koordinaattorille.")
     expect(status).to_be_focused()
     assert_accessible(page)
+
+    # the other report approved from the queue, asked first
+    page.get_by_role("link", name="Hankkeen HANKE-A raporttien tarkastus ja kattavuus").click()
+    queue.get_by_role("checkbox", name="1.2 Kliininen farmasia").check()
+    queue.get_by_role("button", name="Hyväksy valitut raportit").click()
+    expect(page.get_by_role("heading", name="Hyväksytäänkö 1 raportti?")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_role("button", name="Hyväksy 1 raportti").click()
+    expect(page.get_by_role("status").filter(has_text="1 raportti hyväksyttiin.")).to_be_focused()
+    assert_accessible(page)
+
+    # reopened: an empty reason refused by the portal, then the reason given
+    page.get_by_role("region", name="Kattavuus").get_by_role(
+        "link", name="1.2 Kliininen farmasia").click()
+    page.get_by_role("button", name="Avaa uudelleen").click()
+    summary = page.get_by_role("alert").filter(has_text="Kerro, miksi raportti avataan uudelleen.")
+    expect(summary).to_be_focused()
+    assert_accessible(page)
+    summary.get_by_role("link").click()
+    reason = page.get_by_label("Uudelleenavaamisen syy")
+    expect(reason).to_be_focused()
+    reason.fill("Luku korjataan.")
+    page.get_by_role("button", name="Avaa uudelleen").click()
+    status = page.get_by_role("status").filter(has_text="Raportti avattiin uudelleen korjattavaksi.")
+    expect(status).to_be_focused()
+    assert_accessible(page)
+    assert MonthlyReport.objects.get(subproject=cast.sibling).state == "returned"

@@ -96,6 +96,11 @@ def test_the_report_page_links_the_neighbouring_months(client, months):
     client.force_login(months.manager)
     html = client.get(reverse("reports:project_report", args=[months.project.pk, "2022-05"])).content.decode()
     assert f'href="{reverse("reports:project_report", args=[months.project.pk, "2022-06"])}"' in html
+    review = reverse("reports:review", args=[months.project.pk])
+    assert f'href="{review}?month=2022-05">Hankkeen HANKE-A raporttien tarkastus' in html
+    client.force_login(months.coordinator)  # the coordinator has no review to go back to
+    html = client.get(reverse("reports:edit", args=[months.subproject.pk, "2022-05"])).content.decode()
+    assert review not in html
 
 
 def test_the_review_page_takes_typed_months_and_offers_the_reporting_months(client, months):
