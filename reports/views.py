@@ -31,10 +31,12 @@ from reports.forms import ApproveForm, CommentForm, ReopenForm, ReportForm
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    """The coordinator's reports of one month, by default the open month due next (the
-    first of the open and late reports), and the other open and late months below."""
+    """The coordinator's reports of one month, by default the open month due next (of the
+    open and late reports the first still to be sent, else the first), and the other open
+    and late months below."""
     rows = selectors.my_reports(request.user)
-    default = rows[0].month if rows else month_start(timezone.localdate())
+    to_send = [row for row in rows if row.state not in selectors.REPORTED_STATES]
+    default = (to_send or rows)[0].month if rows else month_start(timezone.localdate())
     switch = _month_switch(request, default, selectors.my_report_months(request.user))
     month = switch["month"]
     managed = [p for p in permissions.visible_projects(request.user)

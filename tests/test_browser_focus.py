@@ -43,6 +43,7 @@ def test_the_coordinator_lands_on_the_due_month_and_keeps_focus(live_server, pag
     sign_in(page, live_server, "koordinaattori")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Omat raportit – 05/2022")  # the month due next
+    screenshot(page, "my-reports-month")
     assert_accessible(page)
 
     # the month switcher: the next month by its link, back by typing the month

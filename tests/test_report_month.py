@@ -55,6 +55,16 @@ def test_my_reports_opens_on_the_open_month_due_next(client, months):
     assert 'value="5/2022"' in html and 'list="month-choices"' in html
 
 
+def test_my_reports_opens_on_the_next_month_still_to_send(client, months):
+    """May sent already: June, the next month with something to do, comes first."""
+    submitted(months)
+    html = my_reports(client, months.coordinator)
+    assert "<h1>Omat raportit – 06/2022</h1>" in html
+    others = section(html, "other-reports-title")
+    assert re.findall(r"<td>(\d\d/2022)</td>", others) == ["05/2022", "04/2022"]
+    assert "lähetetty" in others
+
+
 @pytest.mark.parametrize("typed", ["6/2022", "06/2022", "2022-06", " 6/2022 "])
 def test_my_reports_switches_to_a_month_typed_as_people_type_it(client, months, typed):
     html = my_reports(client, months.coordinator, month=typed)
@@ -250,3 +260,18 @@ def test_the_dashboards_open_on_the_latest_month_with_approved_data(client, cast
         response = client.get(reverse(name, args=args))
         assert response.context["month"] == dt.date(2022, 3, 1)
         assert 'value="2022-03"' in response.content.decode()
+
+
+def test_a_refused_excel_upload_takes_focus_with_its_summary(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.manager)
+    url = reverse("reports:excel_upload", args=[cast.project.pk, "2022-05"])
+    html = client.post(url, {}).content.decode()  # no file chosen
+    assert 'id="error-summary" tabindex="-1" data-focus' in html and '<a href="#id_file">' in html
+    not_excel = SimpleUploadedFile("raportit.xlsx", b"ei taulukko", content_type="text/plain")
+    response = client.post(url, {"file": not_excel})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="error-summary" tabindex="-1" data-focus' in html
+    assert "<h2>Tiedostoa ei tuotu</h2>" in html
