@@ -275,3 +275,16 @@ def test_a_refused_excel_upload_takes_focus_with_its_summary(client, cast):
     assert response.status_code == 422
     assert 'id="error-summary" tabindex="-1" data-focus' in html
     assert "<h2>Tiedostoa ei tuotu</h2>" in html
+
+
+@pytest.mark.parametrize("language,heading,month_title,others", [
+    ("sv", "Mina rapporter – 05/2022", "Rapporter för 5/2022", "Dina övriga öppna och försenade rapporter"),
+    ("en", "My reports – 05/2022", "Reports of 5/2022", "Your other open and late reports"),
+])
+def test_my_reports_speaks_the_readers_language(client, months, language, heading, month_title, others):
+    client.cookies["django_language"] = language
+    html = my_reports(client, months.coordinator, month="13/2022")
+    assert f"<h1>{heading}</h1>" in html
+    assert month_title in html and others in html
+    with translation.override(language):
+        assert translation.gettext("Give the month as month/year, e.g. 7/2022.") in html
