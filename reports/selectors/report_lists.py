@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from projects.models import Project
 from projects.permissions import member_project_ids
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod, StatusLight
-from reports.selectors.deadlines import is_late
+from reports.selectors.deadlines import deadline_for, is_late
 from workpackages.models import Subproject
 
 
@@ -78,6 +78,29 @@ def my_reports(user) -> list[MyReportRow]:
         item[0], -item[1].month.toordinal() if item[0] else item[1].deadline.toordinal(),
         item[1].subproject.project.code, item[1].subproject.code_sort))
     return [row for _closed, row in rows]
+
+
+def my_month_reports(user, month: dt.date) -> list[MyReportRow]:
+    """The month's reports of the subprojects the user is responsible for, one row per
+    subproject expected to report in the month, by project and subproject code."""
+    subprojects = list(Subproject.objects.filter(responsible_people__user=user)
+                       .expected_to_report(month).distinct()
+                       .select_related("project", "work_package")
+                       .order_by("project__code", "code_sort"))
+    reports = {r.subproject_id: r for r in MonthlyReport.objects.filter(
+        subproject__in=subprojects, period=month)}
+    deadlines = {project.pk: deadline_for(project, month)
+                 for project in {s.project for s in subprojects}}
+    return [MyReportRow(s, month, deadlines[s.project_id], reports.get(s.pk))
+            for s in subprojects]
+
+
+def my_report_months(user) -> list[dt.date]:
+    """The months of the reporting periods of the user's subprojects' projects, newest
+    first: the choices a month field offers (any other month may still be typed)."""
+    return list(ReportingPeriod.objects.filter(
+        project__subprojects__responsible_people__user=user)
+        .values_list("month", flat=True).distinct().order_by("-month"))
 
 
 def report_history(report: MonthlyReport) -> list[ReportEvent]:
