@@ -55,12 +55,19 @@ class ProjectAudited:
         coordinator = _on_behalf_of.get()
         if coordinator is not None:
             data["on_behalf_of"] = coordinator.get_username()
+            data["on_behalf_of_name"] = person_name(coordinator)
         return data
 
 
 def on_behalf_of_name(entry) -> str:
     """The user name of the coordinator an audit row was saved for ("" if none)."""
     return (entry.additional_data or {}).get("on_behalf_of") or ""
+
+
+def on_behalf_of_display(entry) -> str:
+    """The coordinator an audit row was saved for, as the page names people."""
+    data = entry.additional_data or {}
+    return data.get("on_behalf_of_name") or data.get("on_behalf_of") or ""
 
 
 FINNISH_TIME = zoneinfo.ZoneInfo("Europe/Helsinki")

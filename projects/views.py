@@ -41,7 +41,7 @@ def project_audit(request: HttpRequest, pk: int) -> HttpResponse:
         entry.readable_changes = audit.readable_changes(entry)
         entry.actor_name = audit.person_name(entry.actor) if entry.actor else ""
         entry.action_name = audit.action_name(entry)
-        entry.on_behalf_of = audit.on_behalf_of_name(entry)
+        entry.on_behalf_of = audit.on_behalf_of_display(entry)
     context.update(page=page, page_range=page.paginator.get_elided_page_range(page.number),
                    filtered=any(value for value in filters.values()))
     return render(request, "projects/audit.html", context)

@@ -407,7 +407,7 @@ def test_manager_uploads_on_behalf_of_the_coordinator(client, cast, metrics):
     text = page.content.decode()
     assert "tallentanut Paallikko koordinaattorin Koordinaattori puolesta" in text
     audit = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
-    assert "tallentanut paallikko koordinaattorin koordinaattori puolesta" in audit
+    assert "tallentanut Paallikko Testinen koordinaattorin Koordinaattori Testinen puolesta" in audit
     export = b"".join(client.get(reverse("project-audit", args=[cast.project.pk]) + "?format=csv"))
     rows = list(csv.DictReader(io.StringIO(export.decode())))
     assert any(r["field"] == "situation" and r["user"] == "paallikko"
