@@ -90,6 +90,11 @@ def is_manager(user, project: Project | int) -> bool:
     return Membership.Role.MANAGER in roles_in(user, project)
 
 
+def can_manage_project(user, project: Project | int) -> bool:
+    """The project workspace (plan, people, budget, risks, evaluation) is its managers'."""
+    return is_manager(user, project)
+
+
 def is_responsible_for(user, subproject) -> bool:
     """Whether the user is one of the subproject's responsible people (its coordinator)."""
     if not user.is_authenticated:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "dashboards",
+    "workspace",
     "api",
     "demo",
 ]

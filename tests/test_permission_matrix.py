@@ -49,6 +49,14 @@ PAGES = [
     Page("two-step sign-in set-up", "get", lambda o: reverse("two_factor_setup"),
          {r: (403, 403) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN), "manager": (200, 200),
                                                "other_coordinator": (403, 403)}),
+    Page("project workspace", "get", lambda o: reverse("workspace:hub", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+        "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+    }),
+    Page("project people", "get", lambda o: reverse("project-people", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404), "other_coordinator": (404, 200),
+        "manager": (200, 404), "steering": (200, 404), "national": (403, 403),
+    }),
     Page("forgotten password", "get", lambda o: reverse("password_reset"),
          {r: (200, 200) for r in ROLES}),
     Page("report form (draft)", "get", lambda o: o["edit"], {
