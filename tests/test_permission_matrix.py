@@ -53,6 +53,15 @@ PAGES = [
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
         "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
     }),
+    Page("plan in Excel", "get", lambda o: reverse("workspace:plan_excel", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+        "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+    }),
+    Page("plan in Excel download", "get",
+         lambda o: reverse("workspace:plan_excel_download", args=[o["project"].pk]), {
+             "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+             "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+         }),
     Page("project people", "get", lambda o: reverse("project-people", args=[o["project"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404), "other_coordinator": (404, 200),
         "manager": (200, 404), "steering": (200, 404), "national": (403, 403),
