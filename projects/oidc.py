@@ -96,10 +96,11 @@ def endpoint(name: str) -> str:
     return _discovery().get(key, "")
 
 
-def refuse(request, reason: str, email: str | None = None):
+def refuse(request, reason: str, email: str | None = None, **fields):
     """Stops the sign-in: Django's authenticate() logs it through the user_login_failed signal
     (sote_portal/security.py adds these fields) and the callback shows the message."""
-    request.login_failure = {"method": "oidc", "reason": reason, "username": email}
+    request.login_failure = {"method": "oidc", "reason": reason, "username": email and email[:254],
+                             **fields}
     raise PermissionDenied(reason)
 
 
@@ -127,8 +128,8 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         try:
             return super().authenticate(request, **kwargs)
         except (SuspiciousOperation, jwt.InvalidTokenError, jwt.PyJWKError, requests.RequestException,
-                ImproperlyConfigured, KeyError, TypeError, ValueError):
-            refuse(request, "token_refused")
+                ImproperlyConfigured, AttributeError, KeyError, TypeError, ValueError) as exc:
+            refuse(request, "token_refused", detail=f"{type(exc).__name__}: {exc}"[:200])
 
     def verify_token(self, token, **kwargs):
         """The signature, audience, issuer, expiry and nonce of an ID token (OpenID Connect
@@ -173,7 +174,7 @@ class OrganisationBackend(OIDCAuthenticationBackend):
 
     def verify_claims(self, claims) -> bool:
         # Only a provider's explicit "false" refuses: many (Entra ID) do not send the claim.
-        return claims.get("email_verified") not in (False, "false")
+        return str(claims.get("email_verified")).lower() != "false"
 
     def filter_users_by_claims(self, claims):
         """The one active user with this e-mail who may use the portal: a project member, a

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects import oidc
+from projects.models import Membership
 from tests import factories
 from tests.browser import assert_accessible, screenshot
 from tests.support import ROOT, free_port, stop, wait_for
@@ -243,6 +244,8 @@ REFUSED_PEOPLE = {
     "user_without_a_project": ("entinen@example.test", {}, "not_invited"),
     "deactivated_member": ("ohjaaja@example.test", {}, "not_invited"),
     "unverified_e_mail": ("koordinaattori@example.test", {"email_verified": False}, "email_unverified"),
+    "unverified_e_mail_as_text": ("koordinaattori@example.test", {"email_verified": "false"},
+                                  "email_unverified"),
     "userinfo_of_another_subject": ("koordinaattori@example.test", {"sub": "someone-else"},
                                     "userinfo_subject_mismatch"),
 }
@@ -270,6 +273,20 @@ def test_only_an_existing_member_with_a_verified_e_mail_gets_in(stub, stub_setti
     assert (failure["event"], failure["method"], failure["reason"]) == ("login_failed", "oidc", reason)
 
 
+@pytest.mark.django_db
+def test_a_provider_answering_nonsense_is_a_refusal_not_an_error(stub, stub_settings, cast):
+    client = Client()
+    request = start(client)
+    email = "koordinaattori@example.test"
+    response = come_back(client, stub, request, stub.sign(id_claims(stub, request, email)),
+                         ["not", "an", "object"])
+    assert response["Location"] == reverse("login")
+    assert FAILED in client.get(reverse("login")).content.decode()
+    request = start(client)
+    response = come_back(client, stub, request, "not-a-token", {"sub": f"sub-{email}", "email": email})
+    assert response["Location"] == reverse("login")
+
+
 @pytest.mark.parametrize("amr", [["pwd", "mfa"], ["pwd"], None])
 @pytest.mark.django_db
 def test_the_provider_s_second_factor_stands_in_for_the_portal_s(stub, stub_settings, cast, amr):
@@ -295,10 +312,14 @@ def test_a_provider_that_cannot_be_reached_leaves_the_password_login(settings, c
 
 
 @pytest.mark.django_db
-def test_a_password_post_carrying_a_code_does_not_reach_the_provider(stub, stub_settings, cast, client):
+def test_passwords_stay_and_a_password_post_with_a_code_does_not_reach_the_provider(
+        stub, stub_settings, cast, client):
     requests_before = len(stub.token_requests)
-    client.post(f"{reverse('login')}?code=stolen&state=forged",
-                {"username": "koordinaattori", "password": "väärä"})
+    url = f"{reverse('login')}?code=stolen&state=forged"
+    wrong = client.post(url, {"username": "koordinaattori", "password": "väärä"})
+    assert wrong.status_code == 200 and not wrong.context["user"].is_authenticated
+    right = client.post(url, {"username": "koordinaattori", "password": "salasana-testi-123"})
+    assert right.status_code == 302  # local passwords stay
     assert len(stub.token_requests) == requests_before
 
 
@@ -333,7 +354,10 @@ def real_provider(live_server, tmp_path, settings):
 
 def sign_in_at_the_provider(page, live_server, login: str) -> None:
     page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_role("link", name="Kirjaudu organisaation tunnuksilla").click()
+    with page.expect_request(re.compile(r"http://127\.0\.0\.1:\d+/auth\?")) as asked:
+        page.get_by_role("link", name="Kirjaudu organisaation tunnuksilla").click()
+    query = parse_qs(urlparse(asked.value.url).query)
+    assert query["code_challenge_method"] == ["S256"] and query["client_id"] == [CLIENT_ID]
     page.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/interaction/"))
     page.locator("input[name=login]").fill(login)
     page.locator("input[name=password]").fill("mikä-tahansa")
@@ -346,11 +370,12 @@ def sign_in_at_the_provider(page, live_server, login: str) -> None:
 def test_an_invited_person_signs_in_at_a_real_provider_and_a_stranger_is_refused(
         live_server, real_provider, page, browser):
     user = factories.UserFactory(username="koordinaattori")
-    factories.MembershipFactory(person__user=user, project__name="Oma hanke")
+    factories.MembershipFactory(person__user=user, project__name="Oma hanke",
+                                role=Membership.Role.COORDINATOR)
     sign_in_at_the_provider(page, live_server, "kutsuttu")
     page.wait_for_url(f"{live_server.url}{reverse('reports:mine')}")
     assert page.get_by_role("heading", name="Omat raportit").is_visible()
-    assert page.get_by_text("Koordinaattori").first.is_visible() or page.get_by_text("koordinaattori").first.is_visible()
+    assert page.locator("form.logout span").inner_text() == "koordinaattori"
     screenshot(page, "oidc-signed-in")
 
     users = get_user_model().objects.count()
