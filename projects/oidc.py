@@ -69,14 +69,23 @@ def _discovery() -> dict:
     fetched = _discovered.get(url)
     if fetched and time.monotonic() - fetched[0] < DISCOVERY_SECONDS:
         return fetched[1]
-    response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+    response = requests.get(_https(url), timeout=settings.OIDC_TIMEOUT)
     response.raise_for_status()
     document = response.json()
+    if not isinstance(document, dict):
+        raise ImproperlyConfigured("OIDC_OP_DISCOVERY_URL: no discovery document there")
     # OpenID Connect Discovery 4.3: the issuer is the URL the document was asked from.
     if document.get("issuer", "").rstrip("/") != url.removesuffix(DISCOVERY_SUFFIX).rstrip("/"):
         raise ImproperlyConfigured("OIDC_OP_DISCOVERY_URL: the document names another issuer")
     _discovered[url] = (time.monotonic(), document)
     return document
+
+
+def _https(url: str) -> str:
+    """The provider is spoken to over TLS only in production (tests run one on loopback)."""
+    if settings.PRODUCTION and url and not url.startswith("https://"):
+        raise ImproperlyConfigured(f"the OpenID Connect provider's URLs must be https: {url}")
+    return url
 
 
 def endpoint(name: str) -> str:
@@ -89,11 +98,11 @@ def endpoint(name: str) -> str:
         "jwks": settings.OIDC_OP_JWKS_ENDPOINT,
         "issuer": settings.OIDC_OP_ISSUER,
     }[name]
-    if explicit:
-        return explicit
-    key = {"authorization": "authorization_endpoint", "token": "token_endpoint",
-           "userinfo": "userinfo_endpoint", "jwks": "jwks_uri", "issuer": "issuer"}[name]
-    return _discovery().get(key, "")
+    if not explicit:
+        key = {"authorization": "authorization_endpoint", "token": "token_endpoint",
+               "userinfo": "userinfo_endpoint", "jwks": "jwks_uri", "issuer": "issuer"}[name]
+        explicit = _discovery().get(key, "")
+    return explicit if name == "issuer" else _https(explicit)
 
 
 def refuse(request, reason: str, email: str | None = None, **fields):

@@ -312,6 +312,13 @@ def test_a_provider_that_cannot_be_reached_leaves_the_password_login(settings, c
 
 
 @pytest.mark.django_db
+def test_in_production_a_provider_over_plain_http_is_not_spoken_to(stub, stub_settings, client):
+    stub_settings.PRODUCTION = True
+    response = client.get(reverse("oidc_authentication_init"), follow=True)
+    assert "Kirjautuminen organisaation tunnuksilla ei ole nyt käytettävissä" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_passwords_stay_and_a_password_post_with_a_code_does_not_reach_the_provider(
         stub, stub_settings, cast, client):
     requests_before = len(stub.token_requests)
