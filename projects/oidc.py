@@ -133,7 +133,6 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         # verifier): a password form posted to a URL with ?code=…&state=… does not.
         if request is None or not enabled() or "code_verifier" not in kwargs or "password" in kwargs:
             return None
-        self.mfa = False
         try:
             return super().authenticate(request, **kwargs)
         except (SuspiciousOperation, jwt.InvalidTokenError, jwt.PyJWKError, requests.RequestException,
@@ -177,8 +176,8 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         users = list(self.filter_users_by_claims(claims)[:2])
         if len(users) != 1:
             refuse(self.request, "not_invited" if not users else "ambiguous_email", email)
-        self.mfa = bool(MFA_METHODS & set(payload.get("amr") or []))
-        self.request.oidc_mfa = self.mfa
+        # The callback marks the session verified (projects/two_factor.py) after the login.
+        self.request.oidc_mfa = bool(MFA_METHODS & set(payload.get("amr") or []))
         return users[0]
 
     def verify_claims(self, claims) -> bool:
