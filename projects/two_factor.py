@@ -3,7 +3,9 @@
 TWO_FACTOR_REQUIRED_FOR_ADMINS is on (production), required before the Django admin opens.
 
 A person who has set up a device answers its code after the password before any page opens;
-the session then carries the verified device (django_otp.login)."""
+the session then carries the verified device (django_otp.login). A sign-in through the
+organisation's provider whose ID token says it asked a second factor (projects/oidc.py) counts
+as verified too."""
 
 import django_otp
 from django.conf import settings
@@ -20,6 +22,12 @@ from projects.models import Membership
 
 RECOVERY_CODES = 10
 SETUP_NAME = "authenticator"
+VERIFIED_BY_PROVIDER = "second_factor_by_provider"  # session key set by projects/oidc.py
+
+
+def is_verified(request) -> bool:
+    """The session has passed the second factor: here, or at the organisation's provider."""
+    return request.user.is_verified() or bool(request.session.get(VERIFIED_BY_PROVIDER))
 
 
 def has_two_factor(user) -> bool:
@@ -92,7 +100,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and not user.is_verified()
+        if (user.is_authenticated and not is_verified(request)
                 and not request.path.startswith(self.OPEN)):
             target = None
             if has_two_factor(user):

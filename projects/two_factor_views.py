@@ -52,7 +52,7 @@ def setup(request):
 
 @login_required
 def verify(request):
-    if request.user.is_verified():
+    if two_factor.is_verified(request):
         return redirect(two_factor.safe_next(request, reverse("reports:mine")))
     form = CodeForm(request.POST or None)
     if form.is_valid():

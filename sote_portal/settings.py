@@ -174,6 +174,28 @@ AUTHENTICATION_BACKENDS = [
     "sote_portal.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The organisation's sign-in (OpenID Connect, projects/oidc.py): on only where
+# OIDC_RP_CLIENT_ID is set. The provider's endpoints are set one by one, or found in its
+# discovery document (OIDC_OP_DISCOVERY_URL, the issuer's URL or its
+# .well-known/openid-configuration), fetched at the first such sign-in; set ones win.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")  # checked against the ID token's iss
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # a stranger gets no account (projects/oidc.py refuses them anyway)
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("projects.oidc.OrganisationBackend")
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]

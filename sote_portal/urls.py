@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import account_views, two_factor_views
+from projects import account_views, oidc, two_factor_views
 
 # JSON under /api/, the portal's pages elsewhere.
 handler404 = "api.errors.page_not_found"
@@ -14,7 +14,9 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("", include("workspace.urls")),
     path("api/", include("api.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", oidc.LoginView.as_view(), name="login"),
+    path("accounts/oidc/authenticate/", oidc.StartView.as_view(), name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", two_factor_views.account, name="account"),
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
