@@ -350,7 +350,9 @@ class SotkanetIndicator(models.Model):
         return f"{self.indicator_id} {self.title[:80]}"
 
     def title_in(self, lang: str) -> str:
-        return getattr(self, f"title_{lang}", "") or self.title if lang != "fi" else self.title
+        """The name in the language (sv, en), else in Finnish."""
+        translated = getattr(self, f"title_{lang}", "") if lang in ("sv", "en") else ""
+        return translated or self.title
 
 
 class SotkanetValue(models.Model):
