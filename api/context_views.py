@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from api import filtersets, jsonstat, selectors
 from api.conditional import Validators, not_modified, validators_for
 from api.renderers import JSONRenderer, JSONStatRenderer
-from api.serializers.context import ContextSerializer
+from api.serializers.context import ContextPageSerializer, ContextSerializer
 from api.serializers.values import JsonStatDatasetSerializer
 from api.viewsets import ReadOnlyApiViewSet
 from indicators.models import SOTKANET_LICENCE, SOTKANET_SOURCE, SotkanetIndicator
@@ -144,7 +144,7 @@ class ContextViewSet(ReadOnlyApiViewSet):
         ),
         responses={(200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
             component_name="ContextPageOrJsonStat",
-            serializers=[ContextSerializer(many=True), JsonStatDatasetSerializer],
+            serializers=[ContextPageSerializer, JsonStatDatasetSerializer],
             resource_type_field_name=None, many=False))},
     )
     def list(self, request, *args, **kwargs):

@@ -41,3 +41,11 @@ class ContextSerializer(ReadSerializer):
     values = ContextValueSerializer(many=True, read_only=True, help_text=_(
         "The yearly values, oldest first, county before country."))
 
+
+
+class ContextPageSerializer(ReadSerializer):
+    next = S.URLField(read_only=True, allow_null=True, help_text=_(
+        "The next page, or null on the last page."))
+    previous = S.URLField(read_only=True, allow_null=True, help_text=_(
+        "The previous page, or null on the first page."))
+    results = ContextSerializer(many=True, read_only=True, help_text=_("The rows."))
