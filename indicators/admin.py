@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
@@ -16,14 +15,22 @@ from projects.admin import KeptWithHistory
 
 
 def _enqueue_fetch(modeladmin, request, indicator_ids: list[int]) -> None:
-    """Send the fetch after the admin's transaction commits; the result shows on the
-    Sotkanet indicators' page (fetch time or the reason it failed)."""
+    """Send the fetch; the result shows on the Sotkanet indicators' page (the fetch time or
+    the reason it failed)."""
     if not indicator_ids:
         modeladmin.message_user(request, _("None of the chosen rows names a Sotkanet indicator."),
                                 messages.WARNING)
         return
-    transaction.on_commit(lambda: fetch_sotkanet_context.delay(indicator_ids))
-    modeladmin.message_user(request, _("Fetching the Sotkanet context was started."))
+
+    # Not after commit: the action writes nothing, the task reads only committed metrics.
+    try:
+        fetch_sotkanet_context.delay(indicator_ids)
+    except Exception:  # noqa: BLE001 — the broker down: say so rather than lose the job
+        modeladmin.message_user(request, _(
+            "The job queue could not be reached; try again shortly or run manage.py "
+            "fetch_sotkanet."), messages.ERROR)
+    else:
+        modeladmin.message_user(request, _("Fetching the Sotkanet context was started."))
 
 
 class CategoryInline(admin.TabularInline):

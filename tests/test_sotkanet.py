@@ -342,3 +342,13 @@ def test_monthly_pdf_has_the_context_line(cast, fake, context_metric):
     assert "Vertailutieto 2023: Pohjois-Savo 301.2, koko maa 276.9" in text
     assert (f"Lähde: THL, Sotkanet, indikaattori 5081 (CC BY 4.0), haettu "
             f"{fetched.day}.{fetched.month}.{fetched.year}") in text
+
+
+def test_admin_action_fetches_the_chosen_metrics_indicators(client, fake, context_metric):
+    fake.answer()
+    admin_user = factories.UserFactory(username="paakayttaja", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:indicators_metric_changelist"), {
+        "action": "fetch_sotkanet", "_selected_action": [context_metric.pk]}, follow=True)
+    assert "Vertailutietojen haku Sotkanetista käynnistettiin." in response.content.decode()
+    assert len(stored()) == 3
