@@ -22,6 +22,7 @@ from indicators.models import SotkanetIndicator, SotkanetValue
 from indicators.tasks import fetch_sotkanet_context
 from reports.pdf import monthly
 from tests import factories
+from tests.support import Worker, needs_worker, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +353,25 @@ def test_admin_action_fetches_the_chosen_metrics_indicators(client, fake, contex
         "action": "fetch_sotkanet", "_selected_action": [context_metric.pk]}, follow=True)
     assert "Vertailutietojen haku Sotkanetista käynnistettiin." in response.content.decode()
     assert len(stored()) == 3
+
+
+@needs_worker
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_fetches_the_context(worker, tmp_path, settings):
+    """The task as beat sends it: through Redis to a worker process, which reads the fake
+    Sotkanet (its URL given to the worker in its environment)."""
+    server = FakeSotkanet()
+    try:
+        server.answer()
+        region = factories.RegionFactory(code="11", name="Pohjois-Savo", sotkanet_region_id=COUNTY)
+        factories.MetricFactory(project__region=region, sotkanet_indicator=INDICATOR)
+        process = Worker(tmp_path, SOTKANET_BASE_URL=server.base_url).start()
+        try:
+            fetch_sotkanet_context.delay()
+            wait_for(lambda: SotkanetValue.objects.count() == 3, 60, "the worker's fetch")
+        finally:
+            process.stop()
+    finally:
+        server.stop()
+    assert SotkanetIndicator.objects.get().fetched_at is not None
