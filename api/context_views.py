@@ -2,9 +2,8 @@
 or (`format=jsonstat`) the whole selection as one JSON-stat 2.0 dataset."""
 
 from django.db.models import Max
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -25,8 +24,8 @@ from indicators.models import SOTKANET_LICENCE, SOTKANET_SOURCE, SotkanetIndicat
 from indicators.selectors import context_by_metric
 
 COUNTRY = "SSS"  # Statistics Finland's code of the whole country ("KOKO MAA")
-LANG_PARAMETER = OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=_lazy(
-    "JSON-stat only: language of the labels (default: the request's language)."))
+LANG_PARAMETER = OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=gettext_lazy(
+    "Language of the indicator names and JSON-stat labels (default: the request's language)."))
 
 
 def _lang(request) -> str:

@@ -35,7 +35,7 @@ def indicator_regions() -> dict[int, set[int]]:
     regions: dict[int, set[int]] = {}
     for indicator_id, region_id in Metric.objects.filter(
         sotkanet_indicator__isnull=False
-    ).values_list("sotkanet_indicator", "project__region__sotkanet_region_id").distinct():
+    ).values_list("sotkanet_indicator", "project__region__sotkanet_region_id").order_by():
         wanted = regions.setdefault(indicator_id, {settings.SOTKANET_COUNTRY_REGION})
         if region_id is not None:
             wanted.add(region_id)

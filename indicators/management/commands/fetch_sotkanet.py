@@ -18,6 +18,7 @@ class Command(BaseCommand):
             else:
                 self.stderr.write(f"{result.indicator_id}: {result.error}")
         if not results:
-            self.stdout.write("No metric names a Sotkanet indicator.")
+            self.stdout.write("No metric names " + (
+                "these Sotkanet indicators." if indicator_ids else "a Sotkanet indicator."))
         if any(not r.ok for r in results):
             raise CommandError("Some indicators were not fetched; the earlier values stay.")
