@@ -102,6 +102,7 @@ def context_dataset(metrics, rows: list[dict], lang: str) -> dict:
         return jsonstat.cube(
             label=_("Sotkanet context of the metrics"), dimensions=dimensions, cells=cells,
             role={"time": ["year"], "geo": ["region"], "metric": ["metric"]}, lang=lang,
+            empty_label=_("No values"),
             source=f"{SOTKANET_SOURCE} ({SOTKANET_LICENCE})",
             updated=max(fetched) if fetched else None)
 

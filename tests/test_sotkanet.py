@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pyjstat import pyjstat
 from pypdf import PdfReader
 
 from api.services import api_client_create
@@ -306,6 +307,7 @@ def test_api_serves_the_context_to_national_readers_within_their_scope(client, c
     assert rows[0]["indicator_title"].startswith("Päivystyskäynnit")
 
 
+@pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")  # pyjstat
 def test_api_context_as_jsonstat(client, cast, fake, context_metric):
     fake.answer()
     fetch_sotkanet_context.delay()
@@ -328,6 +330,16 @@ def test_api_context_as_jsonstat(client, cast, fake, context_metric):
     # metric × region × year: county 2022, county 2023, country 2023 (country 2022 missing)
     assert data["value"] == [288.4, 301.2, None, 276.9]
     assert "THL, Sotkanet" in data["source"] and "CC BY 4.0" in data["source"]
+    frame = pyjstat.Dataset.read(response.content.decode()).write("dataframe", naming="id")
+    got = {(r.metric, r.region, r.year): r.value for r in frame.itertuples()
+           if r.value is not None and r.value == r.value}
+    assert got == {(metric_key, cast.project.region.code, "2022"): 288.4,
+                   (metric_key, cast.project.region.code, "2023"): 301.2,
+                   (metric_key, "SSS", "2023"): 276.9}
+    empty = client.get(reverse("api:context-list"), {"format": "jsonstat", "project": "HANKE-B"},
+                       HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert empty.json()["size"] == [1, 1, 1] and empty.json()["value"] == [None]
+    assert len(pyjstat.Dataset.read(empty.content.decode()).write("dataframe")) == 1
     bad = client.get(reverse("api:context-list"), {"format": "jsonstat", "lang": "de"},
                      HTTP_AUTHORIZATION=f"Bearer {token}")
     assert bad.status_code == 400
