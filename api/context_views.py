@@ -1,6 +1,8 @@
 """/api/v1/context/: the Sotkanet context of the metrics the reader may see, as JSON pages
 or (`format=jsonstat`) the whole selection as one JSON-stat 2.0 dataset."""
 
+import datetime as dt
+
 from django.db.models import Max
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
@@ -16,10 +18,10 @@ from rest_framework.response import Response
 
 from api import filtersets, jsonstat, selectors
 from api.conditional import Validators, not_modified, validators_for
-from api.renderers import JSONRenderer, JSONStatRenderer
+from api.renderers import CSVRenderer, JSONRenderer, JSONStatRenderer, csv_dialect, csv_lines
 from api.serializers.context import ContextPageSerializer, ContextSerializer
 from api.serializers.values import JsonStatDatasetSerializer
-from api.viewsets import ReadOnlyApiViewSet
+from api.viewsets import ReadOnlyApiViewSet, csv_response
 from indicators.models import SOTKANET_LICENCE, SOTKANET_SOURCE, SotkanetIndicator
 from indicators.selectors import context_by_metric
 
@@ -70,6 +72,22 @@ def context_rows(metrics, lang: str) -> list[dict]:
     return rows
 
 
+CSV_FIELDS = ["id", "metric_code", "project_code", "region_code", "indicator", "indicator_title",
+              "unit", "year", "area", "sotkanet_region", "value", "source", "licence",
+              "fetched_at"]
+
+
+def csv_rows(rows: list[dict]) -> list[dict]:
+    """One CSV row per value: the metric's columns repeated beside each year and area."""
+    flat = []
+    for row in rows:
+        fetched = row["fetched_at"]
+        common = {**row, "fetched_at": fetched.astimezone(dt.UTC).isoformat().replace(
+            "+00:00", "Z") if fetched else None}
+        flat += [{**common, **value, "value": float(value["value"])} for value in row["values"]]
+    return flat
+
+
 def context_dataset(metrics, rows: list[dict], lang: str) -> dict:
     """The rows as a JSON-stat cube metric × region (county, whole country) × year."""
     by_id = {m.pk: m for m in metrics}
@@ -112,7 +130,7 @@ class ContextViewSet(ReadOnlyApiViewSet):
 
     serializer_class = ContextSerializer
     filterset_class = filtersets.MetricFilterSet
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, JSONStatRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONStatRenderer]
 
     def get_queryset(self):
         return selectors.context_metrics(self.request)
@@ -139,13 +157,17 @@ class ContextViewSet(ReadOnlyApiViewSet):
             "For each metric that names a THL Sotkanet indicator: the indicator's yearly "
             "values for the project's wellbeing services county and the whole country, as "
             "last fetched from Sotkanet (weekly), with the source (THL, Sotkanet), the "
-            "licence (CC BY 4.0) and the fetch time. `format=jsonstat` gives the whole "
-            "selection as one JSON-stat 2.0 dataset (metric × region × year)."
+            "licence (CC BY 4.0) and the fetch time. `format=csv` gives one row per value, "
+            "`format=jsonstat` the whole selection as one JSON-stat 2.0 dataset (metric × "
+            "region × year)."
         ),
-        responses={(200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
-            component_name="ContextPageOrJsonStat",
-            serializers=[ContextPageSerializer, JsonStatDatasetSerializer],
-            resource_type_field_name=None, many=False))},
+        responses={
+            (200, "application/json"): OpenApiResponse(PolymorphicProxySerializer(
+                component_name="ContextPageOrJsonStat",
+                serializers=[ContextPageSerializer, JsonStatDatasetSerializer],
+                resource_type_field_name=None, many=False)),
+            (200, "text/csv"): {"type": "string", "description": "CSV, one row per value."},
+        },
     )
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -154,7 +176,12 @@ class ContextViewSet(ReadOnlyApiViewSet):
         validators = self.validators(queryset)
         if (response := not_modified(request, validators)) is not None:
             return response
-        if request.accepted_renderer.format == "jsonstat":
+        fmt = request.accepted_renderer.format
+        if fmt == "csv":
+            rows = csv_rows(context_rows(list(queryset.order_by("id")), lang))
+            return csv_response(request, csv_lines(CSV_FIELDS, [rows], csv_dialect(request)),
+                                "context", validators)
+        if fmt == "jsonstat":
             metrics = list(queryset.order_by("project__code", "code_sort"))
             return Response(context_dataset(metrics, context_rows(metrics, lang), lang))
         page = self.paginate_queryset(queryset)

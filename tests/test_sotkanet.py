@@ -294,6 +294,13 @@ def test_api_serves_the_context_to_national_readers_within_their_scope(client, c
     # Project B's county is not mapped: only the whole country.
     assert [v["area"] for v in rows[other.pk]["values"]] == ["country"]
 
+    csv_text = client.get(path, {"format": "csv", "dialect": "excel-fi"},
+                          HTTP_AUTHORIZATION=f"Bearer {national}")
+    lines = b"".join(csv_text.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id;metric_code;project_code")
+    assert any(";2023;county;974;301,2;THL, Sotkanet;CC BY 4.0;" in line for line in lines), lines
+    assert len(lines) == 1 + 3 + 1  # the header, project A's three values, project B's one
+
     response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {regional}")
     assert [row["id"] for row in response.json()["results"]] == [other.pk]
     assert client.get(reverse("api:context-detail", args=[context_metric.pk]),
