@@ -23,6 +23,8 @@ from indicators.models import SotkanetIndicator, SotkanetValue
 from indicators.tasks import fetch_sotkanet_context
 from reports.pdf import monthly
 from tests import factories
+from tests.browser import assert_accessible, log_in
+from tests.conftest import PASSWORD
 from tests.support import Worker, needs_worker, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -394,3 +396,22 @@ def test_a_real_worker_fetches_the_context(worker, tmp_path, settings):
     finally:
         server.stop()
     assert SotkanetIndicator.objects.get().fetched_at is not None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_context_on_the_card_is_accessible_in_a_browser(live_server, page, cast, context_metric):
+    indicator = SotkanetIndicator.objects.create(
+        indicator_id=INDICATOR, title=METADATA["title"]["fi"], unit="/ 1 000 asukasta",
+        decimals=1, fetched_at=dt.datetime(2026, 11, 30, 0, 40, tzinfo=dt.UTC))
+    for region_id, year, value in [(COUNTY, 2023, "301.2"), (COUNTRY, 2023, "276.9")]:
+        SotkanetValue.objects.create(indicator=indicator, region_id=region_id, year=year,
+                                     value=Decimal(value))
+    log_in(page, live_server, "paallikko", PASSWORD)
+    page.goto(f"{live_server.url}{reverse('dashboards:project', args=[cast.project.pk])}"
+              "?month=2022-05")
+    table = page.locator(".context-table")
+    table.wait_for()
+    assert "301,2" in table.inner_text() and "276,9" in table.inner_text()
+    assert "Haettu 30.11.2026 02:40." in page.locator(".attribution").inner_text()  # Finnish time
+    assert_accessible(page)
