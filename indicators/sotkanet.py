@@ -125,6 +125,7 @@ def values(indicator_id: int, *, years: list[int], region_ids: list[int]) -> lis
         raise SotkanetMalformed(f"indicator {indicator_id}: the values are not a list")
     wanted, year_set = set(region_ids), set(years)
     rows: list[YearValue] = []
+    seen: set[tuple[int, int, str]] = set()
     for i, row in enumerate(data):
         if not isinstance(row, dict):
             raise SotkanetMalformed(f"indicator {indicator_id}: row {i} is not an object")
@@ -146,6 +147,10 @@ def values(indicator_id: int, *, years: list[int], region_ids: list[int]) -> lis
             raise SotkanetMalformed(f"indicator {indicator_id}: row {i} value {value}") from error
         if not number.is_finite() or abs(number) >= 10**12:
             raise SotkanetMalformed(f"indicator {indicator_id}: row {i} value out of range")
+        key = (row["region"], row["year"], gender)
+        if key in seen:
+            raise SotkanetMalformed(f"indicator {indicator_id}: two values for {key}")
+        seen.add(key)
         if row["region"] in wanted and row["year"] in year_set and gender == GENDER:
             rows.append(YearValue(row["region"], row["year"], gender, number))
     return rows

@@ -165,6 +165,7 @@ def test_client_gives_up_after_the_timeout(fake):
     b"\"value\": NaN}]",                                                   # not a number
     b"[{\"indicator\": 127, \"region\": 974, \"year\": 2023, \"gender\": \"total\", "
     b"\"value\": 1}]",                                                     # another indicator
+    json.dumps([ROWS[1], {**ROWS[1], "value": 1.0}]).encode(),             # a year twice
 ])
 def test_client_refuses_a_malformed_answer(fake, raw):
     fake.answer(raw=raw)
