@@ -49,10 +49,6 @@ class ContextSeries:
     rows: list[tuple[int, Decimal | None, Decimal | None]]
 
     @property
-    def fetched_at(self):
-        return self.indicator.fetched_at if self.indicator else None
-
-    @property
     def latest(self) -> tuple[int, Decimal | None, Decimal | None] | None:
         return self.rows[-1] if self.rows else None
 
