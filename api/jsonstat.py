@@ -139,3 +139,45 @@ def dataset(queryset: QuerySet, *, geo: str = "project", lang: str = "fi") -> di
 
 def render(data: dict) -> bytes:
     return orjson.dumps(data)
+
+
+def cube(*, label: str, dimensions: list[tuple[str, str, list[str], dict[str, str], dict]],
+         cells: dict[tuple[str, ...], float], role: dict[str, list[str]], lang: str,
+         source: str, updated: dt.datetime | None = None, empty_label: str = "–",
+         **extension) -> dict:
+    """A JSON-stat 2.0 dataset of any dimensions: (id, label, category keys in order, their
+    labels, extra category properties such as `unit`) each, and the values by their keys.
+    Dense `value` when at least half of the cells are filled, else sparse. A dimension
+    without categories gets the one category `_Z` (empty_label), so an empty selection is a
+    dataset of one null cell that readers (pyjstat) take. For datasets other than the metric
+    values (the Sotkanet context, api.context_views)."""
+    dimensions = [(dim_id, dim_label, dim_keys or ["_Z"],
+                   labels if dim_keys else {"_Z": empty_label}, extra if dim_keys else {})
+                  for dim_id, dim_label, dim_keys, labels, extra in dimensions]
+    keys = [dim[2] for dim in dimensions]
+    size = [len(k) for k in keys]
+    positions = [{key: i for i, key in enumerate(k)} for k in keys]
+    values: dict[int, float] = {}
+    for cell, number in cells.items():
+        index = 0
+        for dim, key in enumerate(cell):
+            index = index * size[dim] + positions[dim][key]
+        values[index] = number
+    total_cells = 1
+    for n in size:
+        total_cells *= n
+    if total_cells <= 2 * max(len(values), 1):
+        value = [values.get(i) for i in range(total_cells)]
+    else:
+        value = {str(i): values[i] for i in sorted(values)}
+    result = {
+        "version": "2.0", "class": "dataset", "label": label, "source": source,
+        "id": [dim[0] for dim in dimensions], "size": size, "role": role,
+        "dimension": {dim_id: _dimension(dim_label, dim_keys, labels, **extra)
+                      for dim_id, dim_label, dim_keys, labels, extra in dimensions},
+        "value": value,
+        "extension": {"lang": lang, "rows": len(values), **extension},
+    }
+    if updated is not None:
+        result["updated"] = updated.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return result

@@ -1,6 +1,7 @@
 """Reads of the API: per endpoint the rows the reader may see, with the joins and prefetches
 that keep the number of queries of a page fixed whatever its size."""
 
+from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 
 from api import access
@@ -156,3 +157,16 @@ def evaluation_rounds(request) -> QuerySet[EvaluationRound]:
 
 def documents(request) -> QuerySet[GeneratedDocument]:
     return access.scope_documents(request, GeneratedDocument.objects.select_related("project"))
+
+
+def context_metrics(request) -> QuerySet[Metric]:
+    """The metrics the reader may see that name a Sotkanet indicator (their context is THL's
+    published statistics; the metric's project decides who sees that it is compared)."""
+    return access.scope_by_project(
+        request, Metric.objects.filter(sotkanet_indicator__isnull=False)
+        .select_related("project", "project__region"))
+
+
+def sotkanet_country() -> int:
+    """Sotkanet's region id of the whole country."""
+    return settings.SOTKANET_COUNTRY_REGION

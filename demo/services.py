@@ -116,7 +116,8 @@ def _load_common(common: dict) -> Programme:
         region, _ = Region.objects.update_or_create(
             code=region_data["code"],
             defaults={"name": region_data["name"], "name_sv": region_data.get("name_sv", ""),
-                      "population": region_data.get("population")},
+                      "population": region_data.get("population"),
+                      "sotkanet_region_id": region_data.get("sotkanet_region_id")},
         )
         for muni in region_data.get("municipalities", []):
             Municipality.objects.update_or_create(
@@ -354,6 +355,7 @@ class _ProjectLoader:
                 "data_source": data.get("data_source", Metric.DataSource.MANUAL) or "manual",
                 "source_name": data.get("source_name", "") or "",
                 "external_id": str(data.get("external_id", "") or ""),
+                "sotkanet_indicator": data.get("sotkanet_indicator"),
             },
         )
         baseline, target = data.get("baseline") or {}, data.get("target") or {}

@@ -64,6 +64,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    sotkanet_region_id = models.PositiveIntegerField(
+        _("Sotkanet region"), null=True, blank=True,
+        help_text=_("The id of the wellbeing services county in THL's Sotkanet (region "
+                    "category HYVINVOINTIALUE), for the national context of metrics."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

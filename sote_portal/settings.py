@@ -319,7 +319,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.recompute_stale_rollups",
         "schedule": crontab(minute=20),
     },
+    # THL updates Sotkanet a few times a year: weekly is ample, Monday night is quiet.
+    "fetch-sotkanet-context": {
+        "task": "indicators.tasks.fetch_sotkanet_context",
+        "schedule": crontab(minute=40, hour=2, day_of_week=1),
+    },
 }
+
+# Sotkanet (THL's indicator bank): the context series beside the metrics (indicators/sotkanet.py).
+SOTKANET_BASE_URL = env.str("SOTKANET_BASE_URL", default="https://sotkanet.fi/rest/1.1")
+SOTKANET_TIMEOUT = env.float("SOTKANET_TIMEOUT", default=20)
+# Sotkanet's region id of the whole country ("Koko maa", category MAA).
+SOTKANET_COUNTRY_REGION = env.int("SOTKANET_COUNTRY_REGION", default=658)
+# How many years back are fetched (the current year included).
+SOTKANET_YEARS = env.int("SOTKANET_YEARS", default=10)
 
 # Monthly reporting: a month's reports are due on this day of the following month.
 REPORTING_DEADLINE_DAY = env.int("REPORTING_DEADLINE_DAY", default=10)

@@ -201,6 +201,8 @@ class MetricSerializer(ProjectRowSerializer):
     source_name = S.CharField(read_only=True, help_text=_("E.g. Sotkanet, Logex."))
     external_id = S.CharField(read_only=True, help_text=_(
         "The corresponding Sotkanet indicator id or Statistics Finland table."))
+    sotkanet_indicator = S.IntegerField(read_only=True, allow_null=True, help_text=_(
+        "Id of the THL Sotkanet indicator shown as the metric's context (see /api/v1/context/)."))
     targets = TargetSerializer(many=True, read_only=True, help_text=_(
         "Versions of the baseline and target, newest first."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
