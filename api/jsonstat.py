@@ -40,7 +40,6 @@ from projects.models import Project, Region
 from projects.months import period_code
 
 GROUPINGS = ("region", "project")
-GEO_DIMENSIONS = GROUPINGS  # the values of ?geo=
 LANGUAGES = ("fi", "sv", "en")
 TOTAL = "_T"
 EMPTY = "_Z"  # SDMX: not applicable; the one category of each dimension of an empty cube

@@ -31,7 +31,7 @@ from api.viewsets import ReadOnlyApiViewSet, csv_response, stream_response
 JSONSTAT_PARAMETERS = [
     OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=_(
         "JSON-stat only: language of the labels (default: the request's language).")),
-    OpenApiParameter("geo", str, enum=list(jsonstat.GEO_DIMENSIONS), description=_(
+    OpenApiParameter("geo", str, enum=list(jsonstat.GROUPINGS), description=_(
         "JSON-stat only: the grouping: region (default: metric × region × period × category) "
         "or project (metric × project × region × period × category).")),
 ]
@@ -66,7 +66,7 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         errors = {}
         if lang not in jsonstat.LANGUAGES:
             errors["lang"] = [_("Choose fi, sv or en.")]
-        if geo not in jsonstat.GEO_DIMENSIONS:
+        if geo not in jsonstat.GROUPINGS:
             errors["geo"] = [_("Choose region or project.")]
         if errors:
             raise ValidationError(errors)

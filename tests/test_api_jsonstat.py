@@ -313,3 +313,14 @@ def test_a_detail_etag_is_strong_too(client, cube):
     etag = client.get(path, **auth)["ETag"]
     assert not etag.startswith("W/")
     assert client.get(path, HTTP_IF_MATCH=etag, **auth).status_code == 200
+
+
+@pytest.mark.parametrize("params,field,message", [
+    ({"geo": "municipality"}, "geo", "Valitse region tai project."),
+    ({"lang": "de"}, "lang", "Valitse fi, sv tai en."),
+])
+def test_an_unknown_grouping_or_language_is_a_400_in_the_requests_language(
+        client, cube, params, field, message):
+    response = client.get(url("metric-value-list"), {"format": "jsonstat", **params},
+                          HTTP_ACCEPT_LANGUAGE="fi", **bearer(cube.national_token))
+    assert response.status_code == 400 and response.json() == {field: [message]}
