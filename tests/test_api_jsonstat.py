@@ -7,6 +7,7 @@ of the JSON and CSV of the same selection."""
 
 import csv
 import datetime as dt
+import importlib
 import io
 import json
 import math
@@ -15,12 +16,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.apps import apps as django_apps
 from pyjstat import pyjstat
 
 from api import jsonstat
-from indicators.models import Metric, MetricValue
+from api.services import api_client_create
+from demo.services import load_demo
+from indicators.models import Metric, MetricValue, ValueWithdrawal
 from projects.models import Region
-from tests.api_support import APRIL, MAY, bearer, get, streamed, url
+from tests.api_support import APRIL, MAY, bearer, get, results, streamed, url
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,13 +134,49 @@ def row_key(row: dict, grouping: str, regions: dict[str, str]) -> tuple:
 
 def json_rows(client, auth: dict, params: dict) -> list[dict]:
     response = client.get(url("metric-value-list"), {**params, "page_size": 10000}, **auth)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.json()["next"] is None  # one page: all
     return response.json()["results"]
 
 
 def csv_rows(client, auth: dict, params: dict) -> list[dict]:
     response = client.get(url("metric-value-list"), {**params, "format": "csv"}, **auth)
     return list(csv.DictReader(io.StringIO(streamed(response).decode())))
+
+
+def assert_read_alike(client, auth: dict, params: dict, response, grouping: str):
+    """The cube's cells, the Toolkit's table and pyjstat's frame hold exactly the rows of the
+    JSON and the CSV of the same selection, with their status; the Toolkit's labels are the
+    dataset's. Returns the rows by cell and pyjstat's frame."""
+    body = response.json()
+    filters = {k: v for k, v in params.items() if k not in ("format", "lang", "geo")}
+    rows = json_rows(client, auth, filters)
+    regions = region_keys()
+    expected = {row_key(row, grouping, regions): row["value"] for row in rows
+                if row["value"] is not None}
+    assert cells(body) == expected
+    assert {row_key(line, grouping, regions): float(line["value"])
+            for line in csv_rows(client, auth, filters) if line["value"]} == expected
+
+    table = toolkit(body)
+    assert table["n"] == math.prod(body["size"])
+    got = {tuple(line[name] for name in body["id"]): line["value"] for line in table["ids"]
+           if line["value"] is not None}
+    assert got == expected
+    statuses = {tuple(line[name] for name in body["id"]): line["status"]
+                for line in table["ids"] if line["value"] is not None}
+    revised = set(ValueWithdrawal.objects.values_list("value_id", flat=True))
+    status = {row_key(row, grouping, regions): "r" if row["published"] and row["id"] in revised
+              else None if row["published"] else "p" for row in rows}
+    assert statuses == {key: status[key] for key in expected}
+
+    labels = body["dimension"]
+    for line_ids, line_labels in zip(table["ids"], table["labels"], strict=True):
+        for name in body["id"]:
+            assert line_labels[name] == labels[name]["category"]["label"][line_ids[name]]
+    frame = pyjstat.Dataset.read(response.content.decode()).write("dataframe", naming="id")
+    assert {tuple(getattr(r, name) for name in body["id"]): r.value for r in frame.itertuples()
+            if r.value == r.value and r.value is not None} == expected
+    return expected, frame
 
 
 @pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")  # pyjstat
@@ -163,28 +203,7 @@ def test_every_jsonstat_answer_is_valid_and_read_alike_by_pyjstat_and_the_toolki
                           "region", "period", "category"]
     assert body["extension"]["lang"] == lang and body["note"] and body["source"]
 
-    filters = {k: v for k, v in params.items() if k not in ("format", "lang", "geo")}
-    rows = json_rows(client, auth, filters)
-    regions = region_keys()
-    expected = {row_key(row, grouping, regions): row["value"] for row in rows
-                if row["value"] is not None}
-    assert cells(body) == expected
-    assert {row_key(line, grouping, regions): float(line["value"])
-            for line in csv_rows(client, auth, filters) if line["value"]} == expected
-
-    table = toolkit(body)
-    assert table["n"] == math.prod(body["size"])
-    got = {tuple(line[name] for name in body["id"]): line["value"] for line in table["ids"]
-           if line["value"] is not None}
-    assert got == expected
-    statuses = {tuple(line[name] for name in body["id"]): line["status"]
-                for line in table["ids"] if line["value"] is not None}
-    published = {row_key(row, grouping, regions): row["published"] for row in rows}
-    assert statuses == {key: None if published[key] else "p" for key in expected}
-
-    frame = pyjstat.Dataset.read(response.content.decode()).write("dataframe", naming="id")
-    assert {tuple(getattr(r, name) for name in body["id"]): r.value for r in frame.itertuples()
-            if r.value == r.value and r.value is not None} == expected
+    expected, frame = assert_read_alike(client, auth, params, response, grouping)
     if selection == "empty":
         assert expected == {} and body["size"] == [1] * len(body["id"])
         assert body["value"] == [None] and len(frame) == 1
@@ -259,7 +278,6 @@ def test_status_says_which_values_are_provisional_and_which_revised(client, cube
     assert body["status"] == {keys[("HANKE-A:A.1", region, "2022M05", "_T")]: "p",
                               keys[("HANKE-A:A.2", region, "2022M05", "_T")]: "p"}
     assert set(body["extension"]["status"]) == {"p", "r"}
-    from indicators.models import ValueWithdrawal
     value = MetricValue.objects.get(metric=cube.metric, period=APRIL, category=None)
     ValueWithdrawal.objects.create(value_id=value.pk, metric=cube.metric, period=APRIL,
                                    updated_at=dt.datetime(2022, 5, 3, tzinfo=dt.UTC))
@@ -324,3 +342,31 @@ def test_an_unknown_grouping_or_language_is_a_400_in_the_requests_language(
     response = client.get(url("metric-value-list"), {"format": "jsonstat", **params},
                           HTTP_ACCEPT_LANGUAGE="fi", **bearer(cube.national_token))
     assert response.status_code == 400 and response.json() == {field: [message]}
+
+
+@pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")  # pyjstat
+def test_the_demo_install_whole_cube_is_a_valid_empty_dataset(client, db):
+    """The demo holds plans and reports but no metric values yet, as a fresh install: its
+    whole JSON-stat is the empty dataset, which both readers read. Its regions are the
+    counties that continue them."""
+    load_demo(password="demo-salasana-testi")
+    token = api_client_create(name="THL", all_projects=True)[1]
+    params = {"format": "jsonstat", "lang": "sv"}
+    response = client.get(url("metric-value-list"), params, **bearer(token))
+    body = response.json()
+    check_specification(body)
+    expected, frame = assert_read_alike(client, bearer(token), params, response, "region")
+    assert expected == {} and body["value"] == [None] and len(frame) == 1
+    regions = results(get(client, url("region-list"), token))
+    assert {(r["code"], r["name"], r["wellbeing_county"]) for r in regions} >= {
+        ("10", "Etelä-Savo", "12"), ("11", "Pohjois-Savo", "13"), ("12", "Pohjois-Karjala", "14")}
+
+
+def test_the_migration_gives_former_regions_their_county_and_no_other(db):
+    migration = importlib.import_module("projects.migrations.0003_region_wellbeing_county")
+    for code, name in [("10", "Etelä-Savo"), ("01", "Uusimaa"), ("08", "Etelä-Savo"),
+                       ("0042", "Alue 42")]:
+        Region.objects.create(code=code, name=name)
+    migration.counties_of_former_regions(django_apps, None)
+    assert dict(Region.objects.values_list("code", "wellbeing_county")) == {
+        "10": "12", "01": "", "08": "", "0042": ""}
