@@ -60,7 +60,7 @@ class MunicipalityInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_sv", "population"]
+    list_display = ["code", "name", "name_sv", "wellbeing_county", "population"]
     search_fields = ["code", "name", "name_sv"]
     inlines = [MunicipalityInline]
 

@@ -219,6 +219,7 @@ def test_metric_unit_region_and_period_in_each_language(client, cube):
                         dimension["region"]["category"]["label"]["HVA13"],
                         dimension["period"]["category"]["label"]["2022M04"],
                         dimension["category"]["category"]["label"]["_T"],
+                        dimension["category"]["category"]["label"]["age_group.children"],
                         dimension["metric"]["label"])
         units = dimension["metric"]["category"]["unit"]
         assert units["HANKE-A:A.1"] == {"decimals": 0, "label": "kpl", "symbol": "kpl",
@@ -226,11 +227,11 @@ def test_metric_unit_region_and_period_in_each_language(client, cube):
         assert units["HANKE-A:A.2"]["decimals"] == 1 and units["HANKE-A:A.2"]["symbol"] == "%"
     assert labels == {
         "fi": ("A.1 Etäkäynnit", "Pohjois-Savon hyvinvointialue", "huhtikuu 2022", "Yhteensä",
-               "Mittari"),
+               "Lapset ja nuoret", "Mittari"),
         "sv": ("A.1 Distansbesök", "Norra Savolax välfärdsområde", "april 2022", "Totalt",
-               "Indikator"),
+               "Barn och unga", "Indikator"),
         "en": ("A.1 Remote visits", "North Savo wellbeing services county", "April 2022",
-               "Total", "Metric"),
+               "Total", "Children and young people", "Metric"),
     }
     # A region with no county code is coded as a former region (maakunta), named as stored.
     other = cube.cast.other_project.region
