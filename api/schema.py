@@ -70,7 +70,9 @@ def _header(description, schema: dict, required: bool = False) -> dict:
 def validator_headers() -> dict:
     """The validators of a 200 or a 304 (Cache-Control and Vary come along, undescribed)."""
     return {
-        "ETag": _header(_("Version of the data: send it back in If-None-Match."),
+        "ETag": _header(_("Version of the data, a strong validator: send it back in "
+                          "If-None-Match, or in If-Match to be answered only while the data "
+                          "is that version."),
                         {"type": "string", "pattern": '^(W/)?"[^"]*"$'}, required=True),
         "Last-Modified": _header(_("When the newest row changed (absent when there are no "
                                    "rows): send it back in If-Modified-Since."),
