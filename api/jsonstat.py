@@ -137,8 +137,9 @@ def dataset(queryset: QuerySet, *, geo: str = "region", lang: str = "fi",
     `geo` is the grouping (region, or project and region), `updated` when the selection
     last changed."""
     rows = list(
-        # By id: should two rows fall in one cell (two months of a quarter), the bytes are
-        # still the same each time (the newest row's value).
+        # By id: should two rows ever fall in one cell (a quarterly metric is due once a
+        # quarter, but two months of a quarter would share its code), the cell holds the
+        # later row's value every time, so the bytes stay the same.
         queryset.filter(value__isnull=False).order_by("pk").annotate(
             revised=Exists(ValueWithdrawal.objects.filter(value_id=OuterRef("pk"))),
             frequency=F("metric__frequency"),
