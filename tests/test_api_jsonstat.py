@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import schemathesis
 from django.apps import apps as django_apps
 from pyjstat import pyjstat
 
@@ -371,3 +372,25 @@ def test_the_migration_gives_former_regions_their_county_and_no_other(db):
     migration.counties_of_former_regions(django_apps, None)
     assert dict(Region.objects.values_list("code", "wellbeing_county")) == {
         "10": "12", "01": "", "08": "", "0042": ""}
+
+
+@pytest.mark.parametrize("query", [
+    {"format": "jsonstat"}, {"format": "jsonstat", "geo": "project", "lang": "sv"},
+    {"format": "jsonstat", "period_from": "2030-01"},
+])
+def test_jsonstat_answers_conform_to_their_openapi_component(client, cube, query):
+    """schemathesis validates the body against the schema's JsonStatDataset (through the
+    operation's oneOf): the component says what the answers are."""
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    from tests.test_api_schema import wsgi_app
+
+    openapi = client.get("/api/schema/", {"format": "json", "lang": "en"}).json()
+    assert openapi["components"]["schemas"]["JsonStatDataset"]["required"][:2] == [
+        "version", "class"]
+    operation = schemathesis.openapi.from_dict(openapi)["/api/v1/metric-values/"]["GET"]
+    case = operation.Case(query=query)
+    response = case.call_and_validate(
+        app=wsgi_app, headers={"Authorization": f"Bearer {cube.national_token}"},
+        checks=[response_schema_conformance])
+    assert response.status_code == 200 and response.json()["class"] == "dataset"
