@@ -12,7 +12,7 @@ from indicators.models import (
     MetricValue,
     ValueWithdrawal,
 )
-from projects.models import Organisation, Phase, Project, Region
+from projects.models import BenefitGoal, Organisation, Phase, Project, Region
 from reports.models import (
     EvaluationNarrative,
     EvaluationRound,
@@ -93,6 +93,19 @@ def metrics(request) -> QuerySet[Metric]:
 def metric_values(request) -> QuerySet[MetricValue]:
     """Values of the readable projects; for national readers only published ones."""
     return access.scope_values(request, MetricValue.objects.all())
+
+
+# The rows a metric value's JSON row, CSV line and JSON-stat labels take codes and names
+# from (they have a change time each; a disaggregation's code alone has none).
+VALUE_REFERENCES = (Metric, DisaggregationCategory, Project, Region, BenefitGoal, Goal,
+                    Subproject, WorkPackage)
+
+
+def value_references_stamp() -> str:
+    """When any row a metric value's answer names last changed: part of its ETag, so a
+    renamed metric or region changes the ETag of the answers that name it."""
+    return "|".join(str(model.objects.aggregate(newest=Max("updated_at"))["newest"])
+                    for model in VALUE_REFERENCES)
 
 
 def value_withdrawals(request) -> QuerySet[ValueWithdrawal]:

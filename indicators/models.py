@@ -97,6 +97,8 @@ class Metric(ProjectAudited, models.Model):
     code = models.CharField(_("code"), max_length=30)
     code_sort = models.CharField(max_length=100, editable=False, db_index=True)
     name = models.TextField(_("name"))
+    name_sv = models.TextField(_("name in Swedish"), blank=True)
+    name_en = models.TextField(_("name in English"), blank=True)
     goal = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics",
         verbose_name=_("goal"),

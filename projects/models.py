@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects import wellbeing_counties
 from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
 
@@ -63,6 +64,10 @@ class Region(models.Model):
     code = models.CharField(_("official code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    wellbeing_county = models.CharField(
+        _("wellbeing services county"), max_length=2, choices=wellbeing_counties.CHOICES,
+        blank=True, help_text=_("Statistics Finland's code of the wellbeing services county "
+                                "the region is (Hyvinvointialueet 2023), e.g. 12."))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     sotkanet_region_id = models.PositiveIntegerField(
         _("Sotkanet region"), null=True, blank=True,
