@@ -91,10 +91,12 @@ def is_manager(user, project: Project | int) -> bool:
 
 
 def is_responsible_for(user, subproject) -> bool:
-    """Whether the user is one of the subproject's responsible people (its coordinator)."""
+    """Whether the user writes the subproject's reports: one of its responsible people or
+    one of its reporting coordinators."""
     if not user.is_authenticated:
         return False
-    return subproject.responsible_people.filter(user=user).exists()
+    return (subproject.responsible_people.filter(user=user).exists()
+            or subproject.reporting_coordinators.filter(user=user).exists())
 
 
 def can_edit_report(user, subproject) -> bool:

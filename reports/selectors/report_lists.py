@@ -45,7 +45,7 @@ def my_reports(user) -> list[MyReportRow]:
     subproject expected to report in a reporting period: every open period's, and of the
     closed periods those not yet reported (late). The nearest deadline first, the late
     months after them, newest first."""
-    subprojects = list(Subproject.objects.filter(responsible_people__user=user).distinct()
+    subprojects = list(Subproject.objects.reported_by(user)
                        .select_related("project", "work_package"))
     if not subprojects:
         return []
