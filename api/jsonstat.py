@@ -44,6 +44,7 @@ def dataset(queryset: QuerySet, *, geo: str = "project", lang: str = "fi") -> di
         .order_by().values_list("metric_id", "period", "category_id", "number")
     )
     updated = queryset.aggregate(last=Max("updated_at"))["last"]
+    illustrative = queryset.filter(illustrative=True).exists()
     metrics = {
         m["pk"]: m for m in Metric.objects.filter(pk__in={r[0] for r in rows}).values(
             "pk", "code", "name", "unit", "frequency", "project__code", "project__name",
@@ -119,6 +120,8 @@ def dataset(queryset: QuerySet, *, geo: str = "project", lang: str = "fi") -> di
             ),
         }
         label = _("Metric values")
+        note = [_("Illustrative data: the values are made up to show the portal in use "
+                  "(esimerkkiaineisto).")] if illustrative else []
     result = {
         "version": "2.0",
         "class": "dataset",
@@ -130,8 +133,10 @@ def dataset(queryset: QuerySet, *, geo: str = "project", lang: str = "fi") -> di
                  **({"geo": ["region"]} if geo == "region" else {})},
         "dimension": dimension,
         "value": value,
-        "extension": {"lang": lang, "rows": len(values)},
+        "extension": {"lang": lang, "rows": len(values), "illustrative": illustrative},
     }
+    if note:
+        result["note"] = note
     if updated is not None:
         result["updated"] = updated.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     return result

@@ -50,7 +50,7 @@ from workpackages.models import ActualCost, RiskReview, Subproject
 from workpackages.services import actual_cost_record, risk_review_record
 
 SEED = 2022
-HISTORY_MONTHS = 7  # the current month and the six before it
+HISTORY_MONTHS = 6  # the current month and the five before it
 TZ = dt.timezone(dt.timedelta(hours=3))  # Finnish summer time; the story needs no precision
 
 SITUATIONS = [

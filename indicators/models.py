@@ -262,6 +262,7 @@ class MetricValue(ProjectAudited, models.Model):
         indexes = [
             # The national export: published values in id order, a plain index scan.
             models.Index(fields=["id"], condition=Q(published=True), name="value_published"),
+            models.Index(fields=["metric"], condition=Q(illustrative=True), name="value_illustrative"),
         ]
         constraints = [
             models.CheckConstraint(

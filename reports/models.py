@@ -128,7 +128,10 @@ class MonthlyReport(ProjectAudited, models.Model):
             ),
         ]
 
-        indexes = [models.Index(fields=["project", "period", "state"], name="report_project_month")]
+        indexes = [
+            models.Index(fields=["project", "period", "state"], name="report_project_month"),
+            models.Index(fields=["project"], condition=Q(illustrative=True), name="report_illustrative"),
+        ]
 
     def __str__(self) -> str:
         owner = self.subproject.code if self.subproject_id else self.project.code

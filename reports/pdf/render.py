@@ -7,6 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
+
+from projects.models import Project
+from reports.selectors.illustrative import holds_illustrative_data
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,12 @@ class SafeURLFetcher(URLFetcher):
 
 
 def render_pdf(template: str, context: dict, fetcher: SafeURLFetcher | None = None) -> bytes:
+    """The PDF of the template; a document of a project holding illustrative data (the
+    demo's esimerkkiaineisto) says so on its first page."""
+    code = (context.get("project") or {}).get("code")
+    project_id = Project.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+    if project_id is not None and holds_illustrative_data(project_id=project_id):
+        context = {**context, "illustrative": True}
     html = render_to_string(template, context)
     return HTML(string=html, base_url=FONT_SCHEME, url_fetcher=fetcher or SafeURLFetcher()
                 ).write_pdf()
