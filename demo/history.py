@@ -16,6 +16,7 @@ then gives each recorded time the moment of the demo's story it belongs to.
 
 The history is written once per project: loading again finds it and leaves it as it is."""
 
+import bisect
 import contextlib
 import datetime as dt
 import io
@@ -115,6 +116,8 @@ class Plan:
     actors: Actors
     months: list[dt.date]
     seed_months: set[dt.date]
+    # the plan's own assessment of each risk (severity, probability), by risk id
+    risks: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def _moment(day: dt.date, hour: int, rng: random.Random) -> dt.datetime:
@@ -135,7 +138,9 @@ def plan_for(project: Project, actors: Actors) -> Plan | None:
     months = [add_months(current, -k) for k in range(HISTORY_MONTHS - 1, -1, -1)]
     seed_months = set(MonthlyReport.objects.filter(project=project, illustrative=False)
                       .values_list("period", flat=True))
-    return Plan(project, actors, months, seed_months)
+    risks = {pk: (severity, probability) for pk, severity, probability
+             in project.risks.values_list("pk", "severity", "probability")}
+    return Plan(project, actors, months, seed_months, risks)
 
 
 def has_history(project: Project) -> bool:
@@ -414,7 +419,7 @@ class _Writer:
         last = month == plan.months[-1]
         reviewed_on = month.replace(day=25)
         for risk in plan.project.risks.order_by("pk"):
-            severity, probability = risk.severity, risk.probability
+            severity, probability = plan.risks[risk.pk]
             if not last:
                 severity = max(1, min(5, severity + self.rng.choice([-1, 0, 0, 1])))
                 probability = max(0, min(100, probability + self.rng.choice([-10, 0, 10, 20])))
@@ -424,8 +429,6 @@ class _Writer:
                     risk=risk, reviewed_on=reviewed_on, severity=severity,
                     probability=probability, illustrative=True,
                     note="" if last else self.rng.choice(RISK_NOTES))
-            if last:  # the plan's assessment stays the risk's own
-                risk.refresh_from_db()
 
     # --- marking and dating ----------------------------------------------------------------
 
@@ -450,10 +453,15 @@ def backdate_history(clock: HistoryClock) -> None:
         (MetricValue, ["updated_at", "published_at"]), (ValueWithdrawal, ["updated_at"]),
         (ActualCost, ["updated_at"]), (RiskReview, ["updated_at"]),
     ]
-    for chunk in range(0, len(intervals), 300):
-        part = intervals[chunk:chunk + 300]
-        for model, names in columns:
-            for name in names:
+    begins = [begun for begun, _end, _when in intervals]
+    for model, names in columns:
+        for name in names:
+            recorded = model.objects.filter(**{f"{name}__gte": clock.started}).values_list(
+                name, flat=True)
+            used = sorted({bisect.bisect_right(begins, at) - 1 for at in recorded} - {-1})
+            steps = [intervals[i] for i in used]  # only the steps that recorded this column
+            for chunk in range(0, len(steps), 300):
+                part = steps[chunk:chunk + 300]
                 moved = Case(
                     *[When(**{f"{name}__gte": begun, f"{name}__lt": end}, then=Value(when))
                       for begun, end, when in part],

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from demo.services import load_demo
-from projects.models import Phase, Project
 from indicators.models import MetricValue
+from projects.models import Phase, Project
 from reports.models import EvaluationRound, MonthlyReport, Reminder
 from workpackages.models import ActualCost, BudgetLine, Risk, RiskReview, Subproject, WorkPackage
 

@@ -118,7 +118,7 @@ def test_json_stat_of_every_project_with_metrics_is_non_empty(client, db_demo):
     _client, token = api_client_create(name="THL", all_projects=True)
     for project in Project.objects.filter(metrics__isnull=False).distinct():
         response = client.get(reverse("api:metric-value-list"),
-                              {"format": "jsonstat", "project": project.pk},
+                              {"format": "jsonstat", "project": project.code},
                               HTTP_AUTHORIZATION=f"Bearer {token}")
         assert response.status_code == 200, response.content[:300]
         data = json.loads(response.content)

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from projects.models import Project
 from reports.selectors.illustrative import holds_illustrative_data
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 FONT_DIR = (Path(settings.BASE_DIR) / "node_modules" / "@fontsource" / "source-sans-3"
