@@ -2,10 +2,11 @@
 
 The seeds hold plans and, for one project, one month of reports: a newcomer would see empty
 dashboards. This module adds, on top of the seed facts and without changing any of them, a
-made-up but true-to-life history of the last months of each project's phase: monthly
+made-up but true-to-life history of the last six months of each project's phase: monthly
 reports in every state (draft, submitted, returned with the manager's comment, approved,
-reopened), metric values moving from the plan's baselines toward its targets, actual costs
-against the budget, monthly risk re-assessments, reminders and roll-ups.
+reopened), metric values moving from the plan's baselines toward its targets, monthly risk
+re-assessments, reminders and roll-ups; and actual costs against the budget for every month
+of the budget years up to the open month.
 
 Everything is written through the services the portal itself uses, with the demo users as
 actors, so the reports' history, the audit trail, the publication of values and the roll-ups
@@ -47,7 +48,7 @@ from reports.services import (
     monthly_report_save,
     monthly_report_submit,
 )
-from workpackages.models import ActualCost, RiskReview, Subproject
+from workpackages.models import ActualCost, BudgetLine, RiskReview, Subproject
 from workpackages.services import actual_cost_record, risk_review_record
 
 SEED = 2022
@@ -175,9 +176,9 @@ class _Writer:
             for plan in self.plans:
                 if month in plan.months:
                     self.project_report(plan, month, deadline)
-                    self.costs(plan, month)
                     self.risks(plan, month)
         for plan in self.plans:
+            self.costs(plan)
             for month in plan.months:
                 rollup_compute(project=plan.project, month=month)
         self.mark_and_backdate()
@@ -403,16 +404,27 @@ class _Writer:
 
     # --- money and risks -------------------------------------------------------------------
 
-    def costs(self, plan: Plan, month: dt.date) -> None:
-        budgets = (Subproject.objects.filter(project=plan.project, budget_lines__year=month.year)
-                   .annotate(total=Sum("budget_lines__amount")).order_by("code_sort"))
-        when = _moment(add_months(month, 1).replace(day=15), 12, self.rng)
-        for sub in budgets:
-            share = Decimal(str(round(self.rng.uniform(0.55, 1.15), 3)))
-            amount = _money(sub.total / 12 * share)
-            self.clock.at(when)
-            with set_actor(plan.actors.manager):
-                actual_cost_record(subproject=sub, period=month, amount=amount, illustrative=True)
+    def costs(self, plan: Plan) -> None:
+        """What each subproject with a budget spent every month of its budget years up to
+        the open month: somewhat under the plan, as projects usually are."""
+        years = (BudgetLine.objects.filter(subproject__project=plan.project)
+                 .values_list("year", flat=True).distinct())
+        if not years:
+            return
+        month = dt.date(min(years), 1, 1)
+        while month <= plan.months[-1]:
+            budgets = (Subproject.objects.filter(project=plan.project,
+                                                 budget_lines__year=month.year)
+                       .annotate(total=Sum("budget_lines__amount")).order_by("code_sort"))
+            when = _moment(add_months(month, 1).replace(day=15), 12, self.rng)
+            for sub in budgets:
+                share = Decimal(str(round(self.rng.uniform(0.6, 1.1), 3)))
+                amount = _money(sub.total / 12 * share)
+                self.clock.at(when)
+                with set_actor(plan.actors.manager):
+                    actual_cost_record(subproject=sub, period=month, amount=amount,
+                                       illustrative=True)
+            month = add_months(month, 1)
 
     def risks(self, plan: Plan, month: dt.date) -> None:
         """A re-assessment a month; the newest is the plan's own assessment."""

@@ -3,6 +3,7 @@ written through the services, marked as illustrative, deterministic and idempote
 logins are never the plan's responsible people."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from projects.models import Person, Project
 from reports.models import MonthlyReport, ProjectRollup, Reminder, ReportEvent
 from reports.pdf import final as final_pdf
 from tests.test_demo import snapshot
-from workpackages.models import ActualCost, Risk, RiskReview, Subproject
+from workpackages.models import ActualCost, Risk, RiskReview, Subproject, WorkPackage
 
 PASSWORD = "demo-salasana-testi"
 CODES = ["POSOTE20", "ESSOTE-TSK", "SIUNSOTE-TSK", "SOITE2"]
@@ -86,7 +87,12 @@ def test_metric_values_move_from_baseline_toward_target(db_demo):
     low, high = sorted([target.baseline_value, target.target_value])
     assert all(low * 9 / 10 <= v <= high * 11 / 10 for v in values)
     assert MetricValue.objects.filter(illustrative=False).count() == 0
-    assert ActualCost.objects.filter(illustrative=True).count() >= 6
+    # costs every month of the budget years, against the budget
+    costs = ActualCost.objects.filter(subproject__project__code="SOITE2")
+    assert costs.values("period").distinct().count() == 36
+    spent = sum(costs.values_list("amount", flat=True))
+    assert Decimal(1626897) * 6 / 10 < spent < Decimal(1626897)
+    assert not ActualCost.objects.filter(illustrative=False).exists()
     assert RiskReview.objects.filter(illustrative=False).count() == 0
 
 
@@ -145,6 +151,7 @@ def test_no_demo_login_is_a_plan_person_or_printed(db_demo):
     assert not Subproject.objects.filter(responsible_people__in=demo_people).exists()
     assert Subproject.objects.filter(reporting_coordinators__in=demo_people).exists()
     assert not Risk.objects.filter(owner__in=demo_people).exists()
+    assert not WorkPackage.objects.filter(lead_people__in=demo_people).exists()
     project = Project.objects.get(code="POSOTE20")
     data = final_pdf.collect(project=project, phase=project.phases.get(code="I"))
     text = json.dumps(data, ensure_ascii=False, default=str)
