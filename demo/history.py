@@ -39,6 +39,7 @@ from reports import selectors
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod
 from reports.periods import reporting_period_open, send_reminders
 from reports.rollups import rollup_compute
+from reports.selectors.light_suggestion import schedule_share
 from reports.services import (
     ReportInput,
     ValueInput,
@@ -271,9 +272,12 @@ class _Writer:
         light = suggested or rng.choice(["green"] * 6 + ["yellow"] * 3 + ["red"])
         if suggested == "green" and rng.random() < 0.2:
             light = "yellow"
+        planned = schedule_share(sub, month)  # progress keeps to the plan, a few lag behind
+        progress = (10 + 12 * plan.months.index(month) if planned is None
+                    else planned * 100 - rng.choice([0, 2, 4, 6, 8, 15]))
         fields = {
             "light": light,
-            "progress": min(100, 10 + 12 * plan.months.index(month) + rng.randrange(10)),
+            "progress": max(0, min(100, round(progress))),
             "situation": rng.choice(SITUATIONS).format(n=rng.randrange(3, 25)),
             "next_steps": rng.choice(NEXT_STEPS),
             "problems": rng.choice(PROBLEMS) if light != "green" else "",

@@ -91,10 +91,10 @@ def enqueue_rollup(project_id: int, month: str, changed_at: dt.datetime | None =
     With `changed_at` (when the report changed), nothing is sent when the month's roll-up
     and the later ones of its year were all computed after it — by the job of another
     report approved in the same transaction (a bulk approval, the demo's history)."""
-    if changed_at is not None and rollups_computed_after(
-            project_id, dt.date.fromisoformat(month), changed_at):
-        return
     try:
+        if changed_at is not None and rollups_computed_after(
+                project_id, dt.date.fromisoformat(month), changed_at):
+            return
         compute_rollup.delay(project_id, month)
     except Exception:  # noqa: BLE001 — Redis down (kombu OperationalError) or any other
         log.exception("roll-up of project %s %s not queued; the hourly recomputation of "

@@ -171,3 +171,18 @@ def test_loading_again_gives_the_same_rows(db_demo):
     load_demo(password=PASSWORD)
     assert snapshot() == first
     assert (ReportEvent.objects.count(), Reminder.objects.count()) == (events, reminders)
+
+
+def test_documents_say_illustrative_and_print_no_demo_login(db_demo):
+    import io
+
+    import pypdf
+
+    from reports.pdf import monthly as monthly_pdf
+
+    project = Project.objects.get(code="ESSOTE-TSK")
+    month = MonthlyReport.objects.filter(project=project, state="approved").latest("period").period
+    pdf = monthly_pdf.render(monthly_pdf.collect(project=project, month=month))
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Esimerkkiaineisto" in text
+    assert "Demo " not in text and "(ESSOTE-TSK)" not in text

@@ -65,7 +65,8 @@ def can_upload(user, project: Project) -> bool:
     each may change are decided per subproject by the reporting rules."""
     if permissions.can_review_reports(user, project):
         return True
-    return bool(permissions.roles_in(user, project)) and Subproject.objects.filter(project=project).reported_by(user).exists()
+    return bool(permissions.roles_in(user, project)) and (
+        Subproject.objects.filter(project=project).reported_by(user).exists())
 
 
 def _light(value) -> str:

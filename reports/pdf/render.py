@@ -41,8 +41,8 @@ def render_pdf(template: str, context: dict, fetcher: SafeURLFetcher | None = No
     """The PDF of the template; a document of a project holding illustrative data (the
     demo's esimerkkiaineisto) says so on its first page."""
     code = (context.get("project") or {}).get("code")
-    project_id = Project.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
-    if project_id is not None and holds_illustrative_data(project_id=project_id):
+    project = Project.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+    if project is not None and holds_illustrative_data(project_id=project):
         context = {**context, "illustrative": True}
     html = render_to_string(template, context)
     return HTML(string=html, base_url=FONT_SCHEME, url_fetcher=fetcher or SafeURLFetcher()
