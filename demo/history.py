@@ -180,6 +180,8 @@ class _Writer:
                     self.risks(plan, month)
         for plan in self.plans:
             self.costs(plan)
+            # Computed now, after the story (not backdated): the roll-up jobs the approvals
+            # ask for after the commit then find them computed after every change and skip.
             for month in plan.months:
                 rollup_compute(project=plan.project, month=month)
         self.mark_and_backdate()
