@@ -451,9 +451,11 @@ class _Writer:
     # --- marking and dating ----------------------------------------------------------------
 
     def mark_and_backdate(self) -> None:
-        started = self.clock.started
-        MonthlyReport.objects.filter(created_at__gte=started).update(illustrative=True)
-        MetricValue.objects.filter(updated_at__gte=started).update(illustrative=True)
+        started, projects = self.clock.started, [plan.project for plan in self.plans]
+        MonthlyReport.objects.filter(project__in=projects, created_at__gte=started).update(
+            illustrative=True)
+        MetricValue.objects.filter(metric__project__in=projects, updated_at__gte=started).update(
+            illustrative=True)
         backdate_history(self.clock)
         for plan in self.plans:
             date_seed_reports(plan)
