@@ -1,8 +1,9 @@
 """Reflow (WCAG 2.1 AA 1.4.10): every page of the coordinator's and the manager's monthly cycle
 works at 320 CSS pixels wide, at 640 (1280 px at 200 % zoom) and at 853 (150 %; between the
-phone layout and the desktop one), without sideways scrolling of the page. Only data tables and wide charts may scroll, inside their own labelled, focusable
-scroll region. The data has the long Finnish names, compounds, URLs and codes real projects
-have; every details element is opened, so what a user can unfold is measured too."""
+phone layout and the desktop one), without sideways scrolling of the page. Only data tables
+and wide charts may scroll, inside their own labelled, focusable scroll region. The data has
+the long Finnish names, compounds, URLs and codes real projects have; every details element is
+opened, so what a user can unfold is measured too."""
 
 import datetime as dt
 import json
@@ -142,8 +143,9 @@ MEASURE = """(regions) => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || box.right <= width + 0.5) continue;
     if (hidden(el)) continue;
+    const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/) : [];
     const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+      classes.filter(Boolean).map(c => '.' + c).join('');
     out.push(`${name} right=${Math.round(box.right)}: ${(el.textContent || '').trim().slice(0, 60)}`);
   }
   return {scrollWidth: document.documentElement.scrollWidth, width, out};
@@ -211,3 +213,22 @@ def test_long_words_wrap_in_the_report_form(live_server, page, cast):
         field_box = field.bounding_box()
         assert field_box["x"] >= 0 and field_box["x"] + field_box["width"] <= 320
     assert re.search(COMPOUND, page.locator("table.grid").inner_text())
+
+
+
+def test_my_reports_are_cards_that_stay_a_table_for_screen_readers(live_server, page, cast):
+    """At 320 px "Omat raportit" shows each month as a card whose every value says what it
+    is; a screen reader still finds the table, its caption, rows and column headers."""
+    cycle_data(cast)
+    log_in(page, live_server, "koordinaattori", PASSWORD)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}{reverse('reports:mine')}")
+    table = page.get_by_role("table", name=re.compile("Vastuullasi olevien osahankkeiden"))
+    assert table.get_by_role("columnheader").count() == 5
+    assert table.get_by_role("row").count() == 1 + 3  # the header row and three months
+    first = table.locator("tbody tr").first
+    assert first.evaluate("r => getComputedStyle(r).display") == "block"  # a card, not a row
+    labels = first.evaluate("""r => [...r.cells].map(c =>
+        getComputedStyle(c, '::before').content !== 'none' ? c.dataset.label : null)""")
+    assert labels == ["Hanke", "Osahanke", "Kuukausi", "Tila", "Määräaika"]
+    assert first.bounding_box()["width"] <= 320
