@@ -19,7 +19,7 @@ from reports import services
 from reports.models import GeneratedDocument
 from reports.services import ReportInput, ValueInput
 from tests import factories
-from tests.browser import log_in
+from tests.browser import AXE, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.test_dashboards import populate
 
@@ -154,8 +154,6 @@ AXE_ALL = "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', '
 
 
 def _axe_violations(page) -> list[dict]:
-    from tests.browser import AXE
-
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(AXE_ALL)
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -166,14 +164,17 @@ def _open_everything(page) -> None:
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
-@pytest.mark.parametrize(("name", "username", "url"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_reflows_without_sideways_scrolling(live_server, page, cast, name, username, url):
+def _check_page(live_server, page, cast, name, username, url, language="fi") -> None:
     data = cycle_data(cast)
+    if language != "fi":  # the language a user chose with the header's menu
+        page.context.add_cookies([{"name": "django_language", "value": language,
+                                   "url": live_server.url}])
     if username:
         log_in(page, live_server, username, PASSWORD)
     response = page.goto(f"{live_server.url}{url(data)}")
     assert response.status == 200, name
-    if name == "review-confirm":  # the page that asks "Hyväksy 1 raportti?"
+    assert page.locator("html").get_attribute("lang") == language  # hyphens: auto needs it
+    if name == "review-confirm":  # the page that asks "Hyväksy 2 raporttia?"
         for box in page.locator("input[name=report]").all():
             box.check()
         page.locator("form:has(input[name=report]) [type=submit]").click()
@@ -186,8 +187,8 @@ def test_page_reflows_without_sideways_scrolling(live_server, page, cast, name, 
         assert measured["scrollWidth"] <= measured["width"] and not measured["out"], (
             f"{name} at {width} px scrolls sideways (content {measured['scrollWidth']} px):\n"
             + "\n".join(measured["out"][:15]))
-        page.screenshot(path=f"test-artifacts/reflow-{name}-{width}.png", full_page=True)
-        # Every scroll region is named and reachable by keyboard, and fits the screen itself.
+        screenshot(page, f"reflow-{name}-{language}-{width}")
+        # Every scroll region is named and reachable by keyboard.
         regions = page.evaluate(f"""() => [...document.querySelectorAll('{REGIONS}')].map(r =>
             [r.getAttribute('tabindex'), r.getAttribute('role'), r.getAttribute('aria-label')])""")
         for tabindex, role, label in regions:
@@ -195,6 +196,20 @@ def test_page_reflows_without_sideways_scrolling(live_server, page, cast, name, 
         violations = _axe_violations(page)
         assert not violations, f"{name} at {width} px: " + json.dumps(
             violations, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize(("name", "username", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_reflows_without_sideways_scrolling(live_server, page, cast, name, username, url):
+    _check_page(live_server, page, cast, name, username, url)
+
+
+# Swedish words and labels are longer than the Finnish ones in places ("Ansvarsperson").
+SWEDISH = [p for p in PAGES if p[0] in ("my-reports", "report-form", "review", "dashboard-project")]
+
+
+@pytest.mark.parametrize(("name", "username", "url"), SWEDISH, ids=[p[0] for p in SWEDISH])
+def test_swedish_page_reflows(live_server, page, cast, name, username, url):
+    _check_page(live_server, page, cast, name, username, url, language="sv")
 
 
 def test_long_words_wrap_in_the_report_form(live_server, page, cast):
