@@ -38,7 +38,8 @@ TEXT = (f"Digihoitajien koulutus pidetty. {COMPOUND} valmistui, ja sen liitteet 
         "sosiaalihuollonpalvelukeskuksissa ja terveydenhuoltopalveluyksiköissä.")
 
 
-def _values(metrics, period, previous=None):
+def _values(metrics) -> list[ValueInput]:
+    """A value and a long comment for every metric (and category) of the report."""
     values = []
     for metric in metrics:
         categories = list(metric.disaggregation.categories.all()) if metric.disaggregation else [None]
@@ -84,11 +85,11 @@ def cycle_data(cast) -> dict:
               "problems": TEXT, "help_needed": TEXT, "light_reason": TEXT}
     june = services.monthly_report_save(
         subproject=sub, period=JUNE, user=cast.coordinator, expected_version=None,
-        data=ReportInput(fields=fields, values=_values(metrics, JUNE)))
+        data=ReportInput(fields=fields, values=_values(metrics)))
     services.monthly_report_submit(report=june, user=cast.coordinator)
     services.monthly_report_save(
         subproject=sub, period=JULY, user=cast.coordinator, expected_version=None,
-        data=ReportInput(fields={**fields, "light": ""}, values=_values(metrics[:1], JULY)))
+        data=ReportInput(fields={**fields, "light": ""}, values=_values(metrics[:1])))
     factories.GeneratedDocumentFactory(
         project=project, status=GeneratedDocument.Status.DONE, requested_by=cast.manager,
         pages=12, data_checksum="a" * 64, finished_at=timezone.now())
