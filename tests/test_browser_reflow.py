@@ -106,6 +106,8 @@ PAGES = [
     ("home", "koordinaattori", lambda d: reverse("home")),
     ("my-reports", "koordinaattori", lambda d: reverse("reports:mine")),
     ("report-form", "koordinaattori", lambda d: reverse("reports:edit", args=[d["sub"].pk, "2022-07"])),
+    ("report-form-errors", "koordinaattori",
+     lambda d: reverse("reports:edit", args=[d["sub"].pk, "2022-07"])),
     ("report-submitted", "koordinaattori",
      lambda d: reverse("reports:edit", args=[d["sub"].pk, "2022-06"])),
     ("manager-home", "paallikko", lambda d: reverse("reports:mine")),
@@ -180,6 +182,9 @@ def _check_page(live_server, page, cast, name, username, url, language="fi") -> 
             box.check()
         page.locator("form:has(input[name=report]) [type=submit]").click()
         page.locator("button[name=confirm]").wait_for()
+    if name == "report-form-errors":  # submitted without a light: the error summary and marks
+        page.locator("button[name=action][value=submit]").click()
+        page.locator("#error-summary").wait_for()
     _open_everything(page)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
