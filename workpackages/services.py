@@ -119,11 +119,20 @@ class CostImportResult:
     already_imported: CostImport | None = None
 
 
+# Short names the bookkeeping writes for the cost categories, besides the categories' codes
+# and their names in Finnish, Swedish and English.
+_CATEGORY_ALIASES = {
+    "kaikki": "all", "yhteensä": "all", "alla": "all", "henkilöstö": "personnel",
+    "palkat": "personnel", "henkilöstökulut": "personnel", "personal": "personnel",
+    "ostopalvelu": "purchased", "ostopalvelut": "purchased", "köpta tjänster": "purchased",
+    "matkat": "travel", "matka": "travel", "matkakulut": "travel", "resor": "travel",
+    "muut": "other", "muu": "other", "muut kulut": "other", "övriga": "other",
+}
 _HEADER_WORDS = {"pvm", "päivämäärä", "paivamaara", "date", "datum", "kirjauspäivä"}
 
 
 def _category_names() -> dict[str, str]:
-    names = {}
+    names = dict(_CATEGORY_ALIASES)
     for value, label in BudgetLine.Category.choices:
         names[value] = value
         for language in ("fi", "sv", "en"):

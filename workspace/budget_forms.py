@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.months import month_start
 from workpackages.models import ActualCost, BudgetLine, Subproject
+from workspace.number_fields import typed_decimals
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -16,6 +17,7 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subproject"].queryset = Subproject.objects.filter(project=project)
+        typed_decimals(self, "amount")
         self.fields["year"] = forms.IntegerField(
             label=_("year"), min_value=2000, max_value=2100,
             help_text=_("Four digits, e.g. 2022."))
@@ -35,6 +37,7 @@ class ActualCostForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subproject"].queryset = Subproject.objects.filter(project=project)
+        typed_decimals(self, "amount")
         if self.instance.pk and not self.is_bound:
             self.initial["period"] = self.instance.period.strftime("%m/%Y")
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Metric, MetricTarget
 from workpackages.models import Goal, Subproject
+from workspace.number_fields import typed_decimals
 
 
 class MetricForm(forms.ModelForm):
@@ -25,6 +26,7 @@ class MetricForm(forms.ModelForm):
         self.fields["subproject"].queryset = Subproject.objects.filter(project=project)
         self.fields["subproject"].empty_label = _("The whole project")
         self.fields["goal"].queryset = Goal.objects.filter(project=project)
+        typed_decimals(self, "min_value", "max_value")
 
     def clean_code(self):
         code = self.cleaned_data["code"]
@@ -47,4 +49,8 @@ class MetricTargetForm(forms.ModelForm):
                                 "before it are still judged against the earlier target."),
             "reason": _("Required when the target changes."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        typed_decimals(self, "baseline_value", "target_value")
 
