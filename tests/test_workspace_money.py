@@ -380,3 +380,29 @@ def test_only_the_projects_manager_changes_anything(client, cast, role):
     risk.refresh_from_db()
     line.refresh_from_db()
     assert risk.closed_on is None and line.amount == 10 and not RiskReview.objects.exists()
+
+
+def test_tampered_ids_of_another_projects_rows_give_404_and_change_nothing(manager, cast):
+    """The manager's own project in the address, another project's row id: not found."""
+    other = {
+        "metric": factories.MetricFactory(project=cast.other_project),
+        "line": factories.BudgetLineFactory(subproject=cast.other_subproject, year=2022,
+                                            amount=10),
+        "cost": factories.ActualCostFactory(subproject=cast.other_subproject, amount=10),
+        "risk": factories.RiskFactory(project=cast.other_project),
+        "round": factories.EvaluationRoundFactory(project=cast.other_project, published=False),
+    }
+    before = LogEntry.objects.count()
+    for name, key, data in [
+        ("metric_edit", "metric", METRIC), ("target_add", "metric", {}),
+        ("budget_line_edit", "line", {"amount": "1"}), ("cost_edit", "cost", {"amount": "1"}),
+        ("risk_edit", "risk", RISK), ("risk_review", "risk", {}), ("risk_close", "risk", {}),
+        ("round_edit", "round", {}), ("round_narratives", "round", {}),
+        ("round_publish", "round", {}),
+    ]:
+        assert manager.get(url(name, cast, other[key].pk)).status_code in (404, 405), name
+        assert manager.post(url(name, cast, other[key].pk), data).status_code == 404, name
+    assert LogEntry.objects.count() == before
+    other["round"].refresh_from_db()
+    other["risk"].refresh_from_db()
+    assert not other["round"].published and other["risk"].closed_on is None
