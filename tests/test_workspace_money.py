@@ -406,3 +406,10 @@ def test_tampered_ids_of_another_projects_rows_give_404_and_change_nothing(manag
     other["round"].refresh_from_db()
     other["risk"].refresh_from_db()
     assert not other["round"].published and other["risk"].closed_on is None
+
+
+def test_the_hub_links_to_the_areas(manager, cast):
+    text = page_text(manager.get(reverse("workspace:hub", args=[cast.project.pk])))
+    for area in ("Mittarit ja tavoitteet", "Talousarvio ja kustannukset",
+                 "Tuo kustannukset kirjanpidosta (CSV)", "Riskirekisteri", "Arviointikierrokset"):
+        assert area in text
