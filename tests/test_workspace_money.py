@@ -239,6 +239,16 @@ def test_the_same_file_twice_does_not_double_the_costs(manager, cast):
     assert ActualCost.objects.count() == 4 and CostImport.objects.count() == 2
 
 
+@pytest.mark.parametrize("content", [b"\x00\x81\xff;;", b"\x81\x8d" * 50, b"", b";;;\n" * 3,
+                                     ("31.1.2022;1.1;muut;" + "9" * 200_000).encode()])
+def test_cost_import_of_garbage_is_refused_in_finnish(manager, cast, content):
+    response = upload(manager, cast, content)
+    assert response.status_code == 400
+    assert "Mitään ei tuotu." in page_text(response) or "Lähetetty tiedosto on tyhjä." in \
+        page_text(response)
+    assert not ActualCost.objects.exists()
+
+
 def test_cost_import_reads_windows_1252_and_iso_dates(manager, cast):
     content = "2022-03-31;1.1;Personal;10,00\n1.4.2022;1.1;övriga kostnader;5\n".encode("cp1252")
     assert upload(manager, cast, content).status_code == 302
@@ -413,3 +423,20 @@ def test_the_hub_links_to_the_areas(manager, cast):
     for area in ("Mittarit ja tavoitteet", "Talousarvio ja kustannukset",
                  "Tuo kustannukset kirjanpidosta (CSV)", "Riskirekisteri", "Arviointikierrokset"):
         assert area in text
+
+
+def test_a_closed_risk_or_a_future_date_is_not_reassessed(manager, cast):
+    risk = factories.RiskFactory(project=cast.project, severity=3, probability=30)
+    version = manager.get(url("risk_review", cast, risk.pk)).context["version"]
+    future = (dt.date.today() + dt.timedelta(days=40)).strftime("%d.%m.%Y")
+    data = {"reviewed_on": future, "severity": "5", "probability": "90", "version": version}
+    response = manager.post(url("risk_review", cast, risk.pk), data)
+    assert "Uudelleenarviointia ei voi päivätä tulevaisuuteen." in page_text(response)
+    manager.post(url("risk_close", cast, risk.pk), {"version": version})
+    risk.refresh_from_db()
+    data = {**data, "reviewed_on": "20.5.2022", "version": risk.updated_at.isoformat()}
+    response = manager.post(url("risk_review", cast, risk.pk), data)
+    assert response.status_code == 400
+    assert "Suljettua riskiä ei arvioida uudelleen; avaa se ensin uudelleen." in page_text(response)
+    risk.refresh_from_db()
+    assert (risk.severity, risk.probability) == (3, 30) and not risk.reviews.exists()

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -167,10 +168,12 @@ def _parse_amount(text: str) -> Decimal:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")   # never fails; a wrong letter shows in the errors
 
 
 def parse_cost_file(project: Project, data: bytes) -> tuple[dict, int]:
@@ -184,8 +187,12 @@ def parse_cost_file(project: Project, data: bytes) -> tuple[dict, int]:
     sums: dict[tuple[int, dt.date, str], Decimal] = defaultdict(Decimal)
     last_row: dict[tuple, int] = {}
     count = 0
-    text = _decode(data)
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(_decode(data)), delimiter=";"))
+    except csv.Error:
+        raise CostImportRefused([CostImportError(1, date_col, _(
+            "The file is not a CSV file of the bookkeeping's cost export."))]) from None
+    for number, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
@@ -291,6 +298,8 @@ def risk_review(risk: Risk, *, version: str, reviewed_on: dt.date, severity: int
     """The month's re-assessment: kept per month (a second one in the same month replaces
     that month's), and the risk's current severity and probability follow the latest one."""
     risk = _lock_unchanged(Risk, risk.pk, version)
+    if risk.closed_on is not None:
+        raise ValidationError(_("A closed risk is not re-assessed; reopen it first."))
     month = month_start(reviewed_on)
     review = RiskReview.objects.filter(risk=risk, reviewed_on__gte=month,
                                        reviewed_on__lt=add_months(month, 1)).first()

@@ -1,6 +1,7 @@
 """The workspace's risk register forms."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Person
@@ -48,3 +49,9 @@ class RiskReviewForm(forms.Form):
     probability = _probability()
     note = forms.CharField(label=_("note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_reviewed_on(self):
+        day = self.cleaned_data["reviewed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A re-assessment cannot be dated in the future."))
+        return day

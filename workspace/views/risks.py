@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -58,6 +59,8 @@ def risk_review_page(request, pk, risk_pk):
     if request.method == "POST" and form.is_valid():
         try:
             risk_review(risk, version=version, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
         except StaleEdit as refusal:
             risk.refresh_from_db()
             version = version_of(risk)
