@@ -440,3 +440,14 @@ def test_a_closed_risk_or_a_future_date_is_not_reassessed(manager, cast):
     assert "Suljettua riskiä ei arvioida uudelleen; avaa se ensin uudelleen." in page_text(response)
     risk.refresh_from_db()
     assert (risk.severity, risk.probability) == (3, 30) and not risk.reviews.exists()
+
+
+def test_cost_import_errors_are_in_the_users_language(manager, cast):
+    bad = b"31.1.2022;9.9;resor;12x\n"
+    response = manager.post(url("cost_import", cast),
+                            {"file": SimpleUploadedFile("k.csv", bad)},
+                            HTTP_ACCEPT_LANGUAGE="sv")
+    text = page_text(response)
+    assert "Ingenting importerades." in text
+    assert "1 delprojektets kod Projektet har inget delprojekt med koden ”9.9”." in text
+    assert "1 belopp ”12x” är inte ett belopp i euro" in text
