@@ -2,15 +2,27 @@
 goal and a summary, in the shape of seed 003. A round is a draft, read by the project's
 members only, until its manager publishes it (projects.permissions.PUBLISHED)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.versioning import StaleEdit, save_if_unchanged, version_of
 from reports.models import EvaluationNarrative, EvaluationRound
 
 
+def refuse_if_published(evaluation: EvaluationRound) -> None:
+    """What national readers read changes only through a recorded return to draft."""
+    if evaluation.pk and evaluation.published:
+        raise ValidationError(_("The round is published: return it to a draft before you "
+                                "change it."))
+
+
+@transaction.atomic
 def round_save(form, version: str) -> EvaluationRound:
-    """A round added or its date, kind, title or summary changed."""
+    """A round added or its date, kind, title or summary changed (a draft only)."""
+    if form.instance.pk:
+        refuse_if_published(EvaluationRound.objects.select_for_update().get(pk=form.instance.pk))
     return save_if_unchanged(form, version)
 
 
@@ -28,6 +40,7 @@ def narratives_save(evaluation: EvaluationRound, texts: dict, *, version: str) -
     evaluation = EvaluationRound.objects.select_for_update().get(pk=evaluation.pk)
     if narratives_version(evaluation) != version:
         raise StaleEdit
+    refuse_if_published(evaluation)
     existing = {n.goal_id: n for n in evaluation.narratives.all()}
     changed = 0
     for goal, text in texts.items():

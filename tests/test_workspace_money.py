@@ -451,3 +451,25 @@ def test_cost_import_errors_are_in_the_users_language(manager, cast):
     assert "Ingenting importerades." in text
     assert "1 delprojektets kod Projektet har inget delprojekt med koden ”9.9”." in text
     assert "1 belopp ”12x” är inte ett belopp i euro" in text
+
+
+def test_a_published_round_is_changed_only_after_a_return_to_draft(manager, cast):
+    goal = factories.GoalFactory(project=cast.project, code="1")
+    evaluation = factories.EvaluationRoundFactory(project=cast.project, title="Julkaistu",
+                                                  date=dt.date(2022, 5, 15), published=True)
+    data = {"date": "15.5.2022", "kind": "interim", "title": "Muutettu", "summary": "",
+            "version": evaluation.updated_at.isoformat()}
+    response = manager.post(url("round_edit", cast, evaluation.pk), data, follow=True)
+    assert "Kierros on julkaistu: palauta se luonnokseksi ennen kuin muutat sitä." in \
+        page_text(response)
+    manager.post(url("round_narratives", cast, evaluation.pk), {f"goal_{goal.pk}": "Uusi"})
+    evaluation.refresh_from_db()
+    assert evaluation.title == "Julkaistu" and not evaluation.narratives.exists()
+    manager.post(url("round_publish", cast, evaluation.pk),
+                 {"version": evaluation.updated_at.isoformat(), "action": "unpublish"})
+    evaluation.refresh_from_db()
+    assert not evaluation.published and audit_rows(evaluation) == 2   # created, to draft
+    data["version"] = evaluation.updated_at.isoformat()
+    assert manager.post(url("round_edit", cast, evaluation.pk), data).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.title == "Muutettu"

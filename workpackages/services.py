@@ -62,7 +62,7 @@ def budget_totals(project: Project) -> BudgetTotals:
             if sub.pk in cells]
     by_year = {year: sum((row.get(year, Decimal(0)) for row in cells.values()), Decimal(0))
                for year in years}
-    grants = [g for g in project.phases.values_list("state_grant", flat=True)]
+    grants = list(project.phases.values_list("state_grant", flat=True))
     grant = sum(grants, Decimal(0)) if grants and all(g is not None for g in grants) else None
     actual_by_year: dict[int, Decimal] = defaultdict(Decimal)
     for period, amount in ActualCost.objects.filter(subproject__project=project).values_list(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from projects.versioning import StaleEdit
 from reports.evaluation_services import (
     narratives_save,
     narratives_version,
+    refuse_if_published,
     round_publish,
     round_save,
 )
@@ -35,6 +37,8 @@ def round_edit(request, pk, round_pk=None):
     evaluation = (get_object_or_404(EvaluationRound, pk=round_pk, project=project) if round_pk
                   else EvaluationRound(project=project))
     section_url = reverse("workspace:evaluation", args=[project.pk])
+    if evaluation.published:
+        return _published(request, evaluation)
     return edit_page(
         request, project=project, form_class=EvaluationRoundForm, instance=evaluation,
         template="workspace/edit_form.html", save=round_save, success_url=section_url,
@@ -52,6 +56,8 @@ def narratives(request, pk, round_pk):
     """The round's narrative of each goal, in the goal tree's order."""
     project = managed_project_or_404(request, pk)
     evaluation = get_object_or_404(EvaluationRound, pk=round_pk, project=project)
+    if evaluation.published:
+        return _published(request, evaluation)
     goals = Goal.objects.filter(project=project).order_by("code_sort")
     saved = {n.goal_id: n.text for n in evaluation.narratives.all()}
     form = NarrativesForm(request.POST or None, goals=goals, initial_texts=saved)
@@ -73,6 +79,15 @@ def narratives(request, pk, round_pk):
         "project": project, "round": evaluation, "form": form, "version": version,
         **(stale or {}),
     }, status=400 if request.method == "POST" else 200)
+
+
+def _published(request, evaluation):
+    """A published round is changed only after a (recorded) return to draft."""
+    try:
+        refuse_if_published(evaluation)
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    return redirect("workspace:evaluation", evaluation.project_id)
 
 
 @login_required
