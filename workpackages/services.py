@@ -253,6 +253,8 @@ def import_costs(project: Project, data: bytes, *, file_name: str = "", user=Non
     """The bookkeeping export imported all or nothing (see the re-import rule above)."""
     digest = hashlib.sha256(data).hexdigest()
     sums, count = parse_cost_file(project, data)
+    # One import of a project at a time, so the same file sent twice at once is seen as such.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     earlier = CostImport.objects.filter(project=project, sha256=digest).first()
     if earlier is not None:
         return CostImportResult(count, 0, sum(sums.values(), Decimal(0)), already_imported=earlier)
