@@ -114,3 +114,9 @@ def scope_values(request, queryset: QuerySet) -> QuerySet:
 def scope_documents(request, queryset: QuerySet) -> QuerySet:
     """Documents: the monthly status report (it prints unapproved texts) to members only."""
     return _narrow(request, "document", queryset)
+
+
+def scope_evaluation_rounds(request, queryset: QuerySet) -> QuerySet:
+    """Evaluation rounds: members see their projects' drafts too, national viewers and API
+    clients the published rounds only."""
+    return _narrow(request, "evaluation_round", queryset)

@@ -162,7 +162,7 @@ def risks(request) -> QuerySet[Risk]:
 
 
 def evaluation_rounds(request) -> QuerySet[EvaluationRound]:
-    return access.scope_by_project(
+    return access.scope_evaluation_rounds(
         request, EvaluationRound.objects.select_related("project")
     ).prefetch_related(Prefetch("narratives", EvaluationNarrative.objects.select_related(
         "goal").order_by("goal__code_sort")))

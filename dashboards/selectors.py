@@ -407,7 +407,8 @@ def _risks(project: Project, month: dt.date) -> RiskSummary:
     """The register by score, the matrix cells, and what the month's reviews changed. The
     register has no creation date: a risk counts as new in the month of its first review.
     Two queries."""
-    risks = sorted(Risk.objects.filter(project=project).select_related("owner"),
+    risks = sorted(Risk.objects.filter(project=project).exclude(closed_on__lt=month)
+                   .select_related("owner"),
                    key=lambda r: (-r.severity * r.probability, -r.severity, r.pk))
     cells: dict[tuple[int, int], int] = defaultdict(int)
     for risk in risks:

@@ -391,7 +391,7 @@ class _ProjectLoader:
         round_obj, _ = EvaluationRound.objects.update_or_create(
             project=self.project, date=_date(data["date"]),
             defaults={"kind": data["kind"], "title": data["title"],
-                      "summary": data.get("summary", "") or ""},
+                      "summary": data.get("summary", "") or "", "published": True},
         )
         for code, text in (data.get("narratives") or {}).items():
             EvaluationNarrative.objects.update_or_create(

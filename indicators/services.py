@@ -11,9 +11,17 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import VALUE_LIMIT, DisaggregationCategory, Metric, MetricValue, ValueWithdrawal
+from indicators.models import (
+    VALUE_LIMIT,
+    DisaggregationCategory,
+    Metric,
+    MetricTarget,
+    MetricValue,
+    ValueWithdrawal,
+)
 from projects.formatting import PHASE_NAMES_FI, decimal_comma
 from projects.months import month_start
+from projects.versioning import save_if_unchanged
 
 # A value that differs from the previous period's by more than this share (and by more than
 # SUDDEN_CHANGE_MIN_ABS) asks for a comment instead of being refused.
@@ -245,3 +253,31 @@ def values_withdraw(values, *, at) -> int:
     ])
     return values.filter(pk__in=[row[0] for row in rows]).update(
         published=False, published_at=None, updated_at=at)
+
+
+# --- Metrics and targets (workspace, issue 11 part 4) --------------------------------------
+
+def metric_save(form, version: str) -> Metric:
+    """A metric defined or changed (its goal and subproject are the project's own: the
+    model's clean checks them)."""
+    return save_if_unchanged(form, version)
+
+
+@transaction.atomic
+def metric_target_add(target: MetricTarget) -> MetricTarget:
+    """A new version of a metric's baseline and target. The earlier versions stay, so each
+    month is judged against the target valid then; a change needs its reason."""
+    earlier = MetricTarget.objects.select_for_update().filter(metric=target.metric)
+    errors = {}
+    if earlier.exists() and not target.reason.strip():
+        errors["reason"] = _("Give the reason for changing the target.")
+    if earlier.filter(effective_from=target.effective_from).exists():
+        errors["effective_from"] = _(
+            "This metric already has a target valid from this date; a change is a new "
+            "version from a later date.")
+    if errors:
+        raise ValidationError(errors)
+    target.pk = None
+    target.full_clean()
+    target.save()
+    return target

@@ -33,6 +33,7 @@ PUBLISHED = {
     "report": ("project", Q(state=APPROVED)),
     "value": ("metric__project", Q(published=True)),
     "document": ("project", Q(kind__in=PUBLIC_DOCUMENT_KINDS)),
+    "evaluation_round": ("project", Q(published=True)),
 }
 
 

@@ -211,6 +211,11 @@ class EvaluationRound(ProjectAudited, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("Monitoring and evaluation results"), blank=True)
+    published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_("A draft round is visible to the project's members only."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

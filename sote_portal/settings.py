@@ -158,6 +158,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
         "workpackages.WorkPackage", "workpackages.Goal", "workpackages.Subproject",
         "workpackages.Activity", "workpackages.Output", "workpackages.BudgetLine",
         "workpackages.ActualCost", "workpackages.Risk", "workpackages.RiskReview",
+        "workpackages.CostImport",
         "indicators.Metric", "indicators.MetricTarget", "indicators.MetricValue",
         "reports.MonthlyReport", "reports.EvaluationRound", "reports.EvaluationNarrative",
     ]

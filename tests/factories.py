@@ -335,6 +335,7 @@ class EvaluationRoundFactory(factory.django.DjangoModelFactory):
     date = factory.Sequence(lambda n: dt.date(2021, 1, 1) + dt.timedelta(days=n))
     kind = EvaluationRound.Kind.INTERIM
     title = "Väliarviointi"
+    published = True
 
 
 class EvaluationNarrativeFactory(factory.django.DjangoModelFactory):

@@ -76,7 +76,8 @@ def hostile(cast):
     factories.RiskFactory(project=a, description=HYPERLINK, mitigation=AT, impact=CR)
     factories.RiskFactory(project=a, description=INNER)
     evaluation = EvaluationRound.objects.create(project=a, date=dt.date(2022, 5, 15),
-                                                kind="interim", title=MINUS, summary=CR)
+                                                kind="interim", title=MINUS, summary=CR,
+                                                published=True)
     EvaluationNarrative.objects.create(round=evaluation, goal=a.goals.get(code="9"), text=PLUS)
     monthly_report_save(
         subproject=cast.subproject, period=cast.month, user=cast.coordinator,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import MonthlyReport
@@ -36,6 +37,11 @@ class Page:
 def _report_data(objs):
     return {**FILLED, "action": "save", "version": objs["report"].version}
 
+
+# The project workspace is its managers' (workspace.access): others of the project are refused,
+# strangers do not learn that the object exists.
+WORKSPACE = {"anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+             "manager": (200, 404), "steering": (403, 404), "national": (403, 403)}
 
 PAGES = [
     Page("home", "get", lambda o: reverse("home"),
@@ -166,6 +172,35 @@ PAGES = [
         "other_coordinator": (404, 403), "manager": (200, 404), "steering": (403, 404),
         "national": (403, 403),
     }),
+    *[
+        Page(f"workspace: {name}", "get", lambda o, name=name, key=key: reverse(
+            f"workspace:{name}", args=[o["project"].pk, *([o[key].pk] if key else [])]),
+            WORKSPACE)
+        for name, key in [
+            ("metrics", None), ("metric_add", None), ("metric_edit", "metric"),
+            ("target_add", "metric"), ("budget", None), ("budget_line_add", None),
+            ("budget_line_edit", "budget_line"), ("cost_add", None), ("cost_edit", "cost"),
+            ("cost_import", None), ("risks", None), ("risk_add", None), ("risk_edit", "risk"),
+            ("risk_review", "risk"), ("evaluation", None), ("round_add", None),
+            ("round_edit", "round"), ("round_narratives", "round"),
+        ]
+    ],
+    *[
+        Page(f"workspace: {name} (post)", "post", lambda o, name=name, key=key: reverse(
+            f"workspace:{name}", args=[o["project"].pk, *([o[key].pk] if key else [])]),
+            WORKSPACE | {"manager": (status, 404)}, data=data)
+        for name, key, status, data in [
+            ("risk_close", "risk", 302, lambda o: {"version": o["risk"].updated_at.isoformat()}),
+            ("round_publish", "round", 302,
+             lambda o: {"version": o["round"].updated_at.isoformat()}),
+            ("budget_line_edit", "budget_line", 302, lambda o: {
+                "subproject": o["subproject"].pk, "year": "2022", "category": "all",
+                "amount": "5", "version": o["budget_line"].updated_at.isoformat()}),
+            ("cost_import", None, 302, lambda o: {"file": SimpleUploadedFile(
+                "kulut.csv", f"31.5.2022;{o['subproject'].code};muut;10,00".encode())}),
+            ("risk_add", None, 400, lambda o: {"severity": "7"}),
+        ]
+    ],
 ]
 
 
@@ -179,7 +214,15 @@ def _objects(project, subproject, state):
                                                           month=dt.date(2022, 5, 1))
         for kind in ("monthly", "final")
     }
+    plan = {
+        "metric": factories.MetricFactory(project=project),
+        "budget_line": factories.BudgetLineFactory(subproject=subproject, year=2022),
+        "cost": factories.ActualCostFactory(subproject=subproject, period=dt.date(2022, 5, 1)),
+        "risk": factories.RiskFactory(project=project),
+        "round": factories.EvaluationRoundFactory(project=project, published=False),
+    }
     return {
+        **plan,
         "project": project, "report": report, **docs, "subproject": subproject,
         "work_package": subproject.work_package,
         "edit": reverse("reports:edit", args=[subproject.pk, "2022-05"]),

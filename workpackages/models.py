@@ -1,6 +1,7 @@
 """What a project plans: work packages, the goal tree, subprojects, their activities,
 outputs, budgets and risks."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
@@ -411,6 +412,10 @@ class Risk(ProjectAudited, models.Model):
         verbose_name=_("owner"),
     )
     reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True,
+        help_text=_("A closed risk stays in the register's history but is no longer assessed."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -475,3 +480,32 @@ class RiskReview(ProjectAudited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk} @ {self.reviewed_on}"
+
+
+class CostImport(ProjectAudited, models.Model):
+    """One accepted import of the bookkeeping's cost export. The file's SHA-256 is kept, so
+    the same file imported again is recognised and changes nothing."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="cost_imports", verbose_name=_("project")
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("content hash"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cost import")
+        verbose_name_plural = _("cost imports")
+        ordering = ["project", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "sha256"], name="costimport_unique_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.file_name} ({self.rows})"

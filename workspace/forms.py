@@ -23,7 +23,7 @@ def edit_page(request, *, project, form_class, instance, template, success_url, 
         except StaleEdit as refusal:
             saved = type(instance).objects.filter(pk=instance.pk).first()
             stale = {"stale": True, "stale_message": refusal.message,
-                     "stale_values": _values(form_class, saved)}
+                     "stale_values": _values(form_class, saved, form_kwargs)}
             version = version_of(saved) if saved else version
         else:
             messages.success(request, message)
@@ -34,8 +34,8 @@ def edit_page(request, *, project, form_class, instance, template, success_url, 
     }, status=400 if request.method == "POST" else 200)
 
 
-def _values(form_class, saved):
+def _values(form_class, saved, form_kwargs=None):
     if saved is None:
         return []
-    form = form_class(instance=saved)
+    form = form_class(instance=saved, **(form_kwargs or {}))
     return [(field.label, field.value()) for field in form]

@@ -130,6 +130,8 @@ class RiskSerializer(ProjectRowSerializer):
     owner = S.CharField(source="owner.name", read_only=True, allow_null=True,
                         help_text=_("Name of the person who owns the risk."))
     reviewed_on = S.DateField(read_only=True, allow_null=True, help_text=_("Last reviewed."))
+    closed_on = S.DateField(read_only=True, allow_null=True, help_text=_(
+        "When the risk was closed; null for an open risk."))
     reviews = RiskReviewSerializer(many=True, read_only=True, help_text=_(
         "Earlier assessments, newest first."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
@@ -150,6 +152,9 @@ class EvaluationRoundSerializer(ProjectRowSerializer):
         "Seurannan ja arvioinnin tulokset: monitoring and evaluation results."))
     narratives = NarrativeSerializer(many=True, read_only=True, help_text=_(
         "A narrative per goal."))
+    published_at = UTCDateTimeField(allow_null=True, help_text=_(
+        "When the project's manager published the round. Readers outside the project see "
+        "published rounds only."))
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
 

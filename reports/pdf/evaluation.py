@@ -17,7 +17,8 @@ def _fi(day) -> str:
 
 
 def collect(*, project: Project, month=None, phase=None) -> dict:
-    rounds = list(EvaluationRound.objects.filter(project=project).order_by("date"))
+    # The evaluation report is read outside the project: it prints published rounds only.
+    rounds = list(EvaluationRound.objects.filter(project=project, published=True).order_by("date"))
     narratives: dict[tuple[int, int], str] = {
         (n.round_id, n.goal_id): n.text
         for n in EvaluationNarrative.objects.filter(round__in=rounds)
