@@ -291,3 +291,53 @@ class Membership(ProjectAudited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} ({self.project.code})"
+
+
+class Invitation(ProjectAudited, models.Model):
+    """An invitation to the portal by e-mail: to a role in a project (by its manager), or as
+    a national viewer (by an administrator, no project). The link's token is stored only as
+    its hash; the link works once, until it expires or is withdrawn."""
+
+    NATIONAL = "national"
+    ROLE_CHOICES = [(Membership.Role.MANAGER.value, Membership.Role.MANAGER.label),
+                    (Membership.Role.COORDINATOR.value, Membership.Role.COORDINATOR.label),
+                    (Membership.Role.STEERING.value, Membership.Role.STEERING.label),
+                    (NATIONAL, _("national viewer"))]
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        verbose_name=_("project"),
+    )
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    # The subprojects a coordinator will report (ids of workpackages.Subproject, which this
+    # app may not name: the workpackages invitation service checks and applies them).
+    subproject_ids = models.JSONField(_("subprojects to report"), default=list, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("accepted by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.get_role_display()})"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None

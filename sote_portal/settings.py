@@ -165,6 +165,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
 ] + [
     # API clients: who created, rescoped, re-keyed or revoked a token. Never the token: only
     # its hash is stored, and that stays out of the audit too (the prefix shows a new token).
+    # Invitations: who invited whom to which role, resent, withdrew or accepted; never the
+    # link's token (only its hash is stored, and that stays out of the audit too).
+    {"model": "projects.Invitation", "exclude_fields": [*_AUDIT_IGNORED, "token_hash"]},
     {"model": "api.ApiClient", "m2m_fields": ["regions", "projects"],
      "exclude_fields": [*_AUDIT_IGNORED, "token_hash", "last_used_at"]},
 ]
@@ -224,6 +227,7 @@ LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "reports:mine"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # the reset e-mail says three days
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

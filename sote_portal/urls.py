@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from projects import account_views, oidc, two_factor_views
+from workspace.views.invitations import invitation_accept
 
 # JSON under /api/, the portal's pages elsewhere.
 handler404 = "api.errors.page_not_found"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", two_factor_views.account, name="account"),
+    path("accounts/invitation/<str:token>/", invitation_accept, name="invitation_accept"),
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),

@@ -68,6 +68,10 @@ PAGES = [
              "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
              "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
          }),
+    Page("invitations", "get", lambda o: reverse("workspace:invitations", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+        "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+    }),
     Page("project people", "get", lambda o: reverse("project-people", args=[o["project"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404), "other_coordinator": (404, 200),
         "manager": (200, 404), "steering": (200, 404), "national": (403, 403),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import budget, evaluation, hub, metrics, plan, plan_excel, risks
+from workspace.views import budget, evaluation, hub, invitations, metrics, plan, plan_excel, risks
 
 app_name = "workspace"
 
@@ -8,5 +8,5 @@ app_name = "workspace"
 urlpatterns = [
     path("projects/<int:pk>/manage/", hub.hub, name="hub"),
     *plan.urlpatterns, *metrics.urlpatterns, *budget.urlpatterns, *risks.urlpatterns,
-    *evaluation.urlpatterns, *plan_excel.urlpatterns,
+    *evaluation.urlpatterns, *plan_excel.urlpatterns, *invitations.urlpatterns,
 ]
