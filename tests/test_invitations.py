@@ -6,11 +6,11 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.models import Invitation, Membership
 from tests.browser import assert_accessible, screenshot
