@@ -182,3 +182,17 @@ def national_rollup(*, month: dt.date) -> int:
         rollup_compute(project=project, month=month)
         count += 1
     return count
+
+
+@transaction.atomic
+def work_package_status_override_if_unchanged(*, status: WorkPackageStatus, user, light: str,
+                                              reason: str, version: str) -> WorkPackageStatus:
+    """The workspace's light override (issue 11): as work_package_status_override, refused
+    (StaleEdit) if the status changed since the manager's form was read."""
+    from projects.versioning import StaleEdit, version_of
+
+    current = WorkPackageStatus.objects.select_for_update().select_related("rollup").get(
+        pk=status.pk)
+    if version_of(current) != version:
+        raise StaleEdit
+    return work_package_status_override(status=current, user=user, light=light, reason=reason)
