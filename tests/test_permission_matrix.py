@@ -56,6 +56,7 @@ PLAN_ARGS = {
     "structure": lambda o: [], "work_package_new": lambda o: [],
     "work_package": lambda o: [o["work_package"].pk], "subproject_new": lambda o: [],
     "subproject": lambda o: [o["subproject"].pk], "subproject_close": lambda o: [o["subproject"].pk],
+    "subproject_delete": lambda o: [o["empty_subproject"].pk],
     "activity_new": lambda o: [o["subproject"].pk], "goals": lambda o: [], "goal_new": lambda o: [],
     "months": lambda o: [], "month": lambda o: ["2022-05"],
     "override": lambda o: ["2022-05", o["work_package"].pk],
@@ -74,6 +75,7 @@ PLAN_DATA = {
     "subproject post": lambda o: {"work_package": o["work_package"].pk,
                                   "code": o["subproject"].code, "name": "Muutettu",
                                   "version": _version(o["subproject"])},
+    "subproject_delete post": lambda o: {"version": _version(o["empty_subproject"])},
     "subproject_close post": lambda o: {"closed_from": "6/2022",
                                         "version": _version(o["subproject"])},
     "activity_new post": lambda o: {"name": "Uusi", "start_month": "6/2022",
@@ -240,6 +242,7 @@ def _objects(project, subproject, state):
     return {
         "project": project, "report": report, **docs, "subproject": subproject,
         "phase": factories.PhaseFactory(project=project),
+        "empty_subproject": factories.SubprojectFactory(work_package=subproject.work_package),
         "work_package": subproject.work_package,
         "edit": reverse("reports:edit", args=[subproject.pk, "2022-05"]),
     }

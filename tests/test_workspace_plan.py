@@ -288,3 +288,26 @@ def test_ids_of_another_project_are_not_found_and_change_nothing(manager, cast):
 def test_the_pages_are_in_swedish_for_a_swedish_user(manager, cast):
     html = manager.get(url("plan_structure", cast), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Arbetspaket och delprojekt" in html and "Lägg till ett arbetspaket" in html
+
+
+def test_a_new_empty_subproject_is_deleted_after_confirming_one_with_reports_is_not(
+        manager, cast):
+    empty = factories.SubprojectFactory(work_package=cast.subproject.work_package, code="1.9",
+                                        name="Vahinko")
+    factories.ActivityFactory(subproject=empty)
+    page = manager.get(url("plan_subproject_delete", cast, empty.pk)).content.decode()
+    assert "Poista osahanke" in page
+    assert Subproject.objects.filter(pk=empty.pk).exists()  # a GET only asks
+    response = manager.post(url("plan_subproject_delete", cast, empty.pk),
+                            {"version": version_of(empty)}, follow=True)
+    assert "Osahanke 1.9 Vahinko poistettiin." in response.content.decode()
+    assert not Subproject.objects.filter(pk=empty.pk).exists()
+    assert LogEntry.objects.filter(object_pk=str(empty.pk), action=LogEntry.Action.DELETE,
+                                   content_type__model="subproject").count() == 1
+    factories.MonthlyReportFactory(subproject=cast.sibling, period=MONTH)
+    page = manager.get(url("plan_subproject_delete", cast, cast.sibling.pk)).content.decode()
+    assert "ei voi poistaa" in page and "Poista osahanke</button>" not in page
+    response = manager.post(url("plan_subproject_delete", cast, cast.sibling.pk),
+                            {"version": version_of(cast.sibling)})
+    assert response.status_code == 400
+    assert Subproject.objects.filter(pk=cast.sibling.pk).exists()

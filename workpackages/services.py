@@ -41,3 +41,24 @@ def subproject_close(*, subproject: Subproject, closed_from: dt.date | None,
     current.closed_from = closed_from
     current.save(update_fields=["closed_from", "updated_at"])
     return current
+
+
+# What a subproject's history is: a subproject with any of these is closed, never deleted.
+SUBPROJECT_HISTORY = ("reports", "metrics", "budget_lines", "actual_costs", "outputs")
+
+
+def subproject_has_history(subproject: Subproject) -> bool:
+    return any(getattr(subproject, name).exists() for name in SUBPROJECT_HISTORY)
+
+
+@transaction.atomic
+def subproject_delete(*, subproject: Subproject, version: str) -> None:
+    """Deletes a subproject added by mistake, with its activities: only one without reports,
+    metrics, budget, costs or outputs (one with history is closed instead)."""
+    current = Subproject.objects.select_for_update().filter(pk=subproject.pk).first()
+    if current is None or version_of(current) != version:
+        raise StaleEdit
+    if subproject_has_history(current):
+        raise ValidationError(_("The subproject has reports or other history: close it instead "
+                                "of deleting it."))
+    current.delete()

@@ -3,6 +3,7 @@ subprojects, activities, and the month's summary and light overrides. Labels com
 models' verbose names; every choice list offers only the project's own rows."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import BenefitGoal, Organisation, Phase, Project
@@ -59,7 +60,7 @@ class EuroField(forms.DecimalField):
 
 def _count_field(model_field, **kwargs):
     return forms.IntegerField(
-        label=model_field.verbose_name, required=False, min_value=0, max_value=MAX_COUNT,
+        label=capfirst(model_field.verbose_name), required=False, min_value=0, max_value=MAX_COUNT,
         help_text=model_field.help_text or _("Leave empty if not known."),
         error_messages={"max_value": _("Check the number: it is larger than %(limit_value)s."),
                         "min_value": _("The number cannot be negative."),
@@ -86,7 +87,7 @@ class PhaseForm(forms.ModelForm):
     staff_count = _count_field(Phase._meta.get_field("staff_count"))
     project_count = _count_field(Phase._meta.get_field("project_count"))
     state_grant = EuroField(
-        label=Phase._meta.get_field("state_grant").verbose_name, required=False, min_value=0,
+        label=capfirst(Phase._meta.get_field("state_grant").verbose_name), required=False, min_value=0,
         max_digits=12, decimal_places=2,
         help_text=_("In euros, e.g. 1 250 000,00. Leave empty if not known."))
 
@@ -141,9 +142,9 @@ def _descendants(goal) -> set[int]:
 
 
 class SubprojectForm(forms.ModelForm):
-    start_month = MonthField(label=Subproject._meta.get_field("start_month").verbose_name,
+    start_month = MonthField(label=capfirst(Subproject._meta.get_field("start_month").verbose_name),
                              required=False)
-    end_month = MonthField(label=Subproject._meta.get_field("end_month").verbose_name,
+    end_month = MonthField(label=capfirst(Subproject._meta.get_field("end_month").verbose_name),
                            required=False)
 
     class Meta:
@@ -179,8 +180,8 @@ class SubprojectCloseForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
-    start_month = MonthField(label=Activity._meta.get_field("start_month").verbose_name)
-    end_month = MonthField(label=Activity._meta.get_field("end_month").verbose_name)
+    start_month = MonthField(label=capfirst(Activity._meta.get_field("start_month").verbose_name))
+    end_month = MonthField(label=capfirst(Activity._meta.get_field("end_month").verbose_name))
 
     class Meta:
         model = Activity
@@ -199,7 +200,7 @@ class SummaryForm(forms.ModelForm):
 
 class OverrideForm(forms.ModelForm):
     override_light = forms.ChoiceField(
-        label=WorkPackageStatus._meta.get_field("override_light").verbose_name, required=False,
+        label=capfirst(WorkPackageStatus._meta.get_field("override_light").verbose_name), required=False,
         choices=[("", _("No override: the computed light"))] + list(StatusLight.choices))
 
     class Meta:

@@ -4,9 +4,11 @@ work packages' light overrides. Every page is its project's managers' (managed_p
 an id of another project's row in the URL is a 404; every save goes through a service with the
 conflict check of workspace.forms.edit_page."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
@@ -14,10 +16,16 @@ from projects.codes import natural_sort_key
 from projects.models import Phase
 from projects.months import month_or_404
 from projects.services import phase_save, project_save
+from projects.versioning import StaleEdit, version_of
 from reports.models import ProjectRollup, ReportingPeriod, WorkPackageStatus
 from reports.rollups import rollup_compute, work_package_status_override_if_unchanged
 from workpackages.models import Activity, Goal, Subproject, WorkPackage
-from workpackages.services import plan_row_save, subproject_close
+from workpackages.services import (
+    plan_row_save,
+    subproject_close,
+    subproject_delete,
+    subproject_has_history,
+)
 from workspace import plan_forms
 from workspace.access import managed_project_or_404
 from workspace.forms import edit_page
@@ -35,7 +43,7 @@ def _form_page(request, project, *, form_class, instance, title, back, message, 
     return edit_page(
         request, project=project, form_class=form_class, instance=instance, template=FORM,
         success_url=back[0], message=message,
-        save=save, context={"title": title, "back": back, "intro": intro,
+        save=save, context={"heading": title, "back": back, "intro": intro,
                             "submit": submit or _("Save"), **(extra or {})},
     )
 
@@ -133,6 +141,28 @@ def subproject_close_page(request, pk, sub_id):
         save=lambda form, version: subproject_close(
             subproject=sub, closed_from=form.cleaned_data["closed_from"], version=version),
     )
+
+
+@login_required
+def subproject_delete_page(request, pk, sub_id):
+    """Deleting a subproject added by mistake, after a confirmation; one with history is
+    offered closing instead."""
+    project = managed_project_or_404(request, pk)
+    sub = get_object_or_404(Subproject, pk=sub_id, project=project)
+    error = ""
+    if request.method == "POST":
+        try:
+            subproject_delete(subproject=sub, version=request.POST.get("version", ""))
+        except (StaleEdit, ValidationError) as refusal:
+            error = refusal.message if isinstance(refusal, StaleEdit) else refusal.messages[0]
+        else:
+            messages.success(request, _("Subproject %(code)s %(name)s was deleted.") % {
+                "code": sub.code, "name": sub.name})
+            return redirect(_url("plan_structure", project))
+    return render(request, "workspace/plan/delete.html", {
+        "project": project, "object": sub, "version": version_of(sub), "error": error,
+        "has_history": subproject_has_history(sub),
+    }, status=400 if error else 200)
 
 
 @login_required
@@ -260,6 +290,8 @@ urlpatterns = [
     path(f"{_P}subprojects/<int:sub_id>/", subproject_page, name="plan_subproject"),
     path(f"{_P}subprojects/<int:sub_id>/close/", subproject_close_page,
          name="plan_subproject_close"),
+    path(f"{_P}subprojects/<int:sub_id>/delete/", subproject_delete_page,
+         name="plan_subproject_delete"),
     path(f"{_P}subprojects/<int:sub_id>/activities/new/", activity_page,
          name="plan_activity_new"),
     path(f"{_P}activities/<int:activity_id>/", activity_page, name="plan_activity"),
