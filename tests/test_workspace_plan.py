@@ -60,6 +60,12 @@ def test_the_manager_edits_the_project_once_audited(manager, cast):
     changes = LogEntry.objects.get_for_object(cast.project).order_by("pk")[before:]
     assert any("name" in (entry.changes_dict or {}) for entry in changes)
     assert any("co_implementers" in (entry.changes_dict or {}) for entry in changes)
+    before = audit_rows(cast.project)
+    manager.post(url("plan_project", cast), {
+        "code": "HANKE-A", "name": "Hanke A uusi", "description": "Uusi kuvaus",
+        "innokyla_url": "https://innokyla.fi/fi/hanke-a", "co_implementers": [org.pk],
+        "version": version_of(cast.project)})
+    assert audit_rows(cast.project) == before + 1  # one change, one row
 
 
 def test_a_phase_is_added_with_unknown_figures_left_empty_and_edited(manager, cast):
