@@ -153,7 +153,7 @@ _AUDIT_IGNORED = ["updated_at", "created_at", "code_sort"]
 AUDITLOG_INCLUDE_TRACKING_MODELS = [
     {"model": label, "exclude_fields": _AUDIT_IGNORED}
     for label in [
-        "projects.Phase", "projects.Membership", "workpackages.Goal", "workpackages.Subproject",
+        "projects.Phase", "projects.Membership", "workpackages.Goal",
         "workpackages.Activity", "workpackages.Output", "workpackages.BudgetLine",
         "workpackages.ActualCost", "workpackages.Risk", "workpackages.RiskReview",
         "indicators.Metric", "indicators.MetricTarget", "indicators.MetricValue",
@@ -164,6 +164,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = [
     {"model": "projects.Project", "m2m_fields": ["co_implementers"], "exclude_fields": _AUDIT_IGNORED},
     {"model": "workpackages.WorkPackage", "m2m_fields": ["benefit_goals"],
      "exclude_fields": _AUDIT_IGNORED},
+    {"model": "workpackages.Subproject", "m2m_fields": ["goals"], "exclude_fields": _AUDIT_IGNORED},
     # The manager's summary of the month and light overrides; what the roll-up computes is not
     # a change anyone made.
     {"model": "reports.ProjectRollup", "exclude_fields": [

@@ -317,3 +317,19 @@ def test_a_new_empty_subproject_is_deleted_after_confirming_one_with_reports_is_
                             {"version": version_of(cast.sibling)})
     assert response.status_code == 400
     assert Subproject.objects.filter(pk=cast.sibling.pk).exists()
+
+
+def test_a_choice_from_a_list_is_one_audit_row_the_audit_page_and_export_read(manager, cast):
+    goal = factories.GoalFactory(project=cast.project, code="7", name="Jonot lyhenevät")
+    sub = cast.subproject
+    before = audit_rows(sub)
+    manager.post(url("plan_subproject", cast, sub.pk), {
+        "work_package": sub.work_package_id, "code": sub.code, "name": sub.name,
+        "goals": [goal.pk], "start_month": "1/2022", "end_month": "12/2023",
+        "version": version_of(sub)})
+    assert list(sub.goals.all()) == [goal]
+    assert audit_rows(sub) == before + 1
+    html = manager.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
+    assert "Jonot lyhenevät" in html
+    export = manager.get(reverse("project-audit", args=[cast.project.pk]) + "?format=csv")
+    assert "goals,,7 Jonot lyhenevät" in b"".join(export.streaming_content).decode()
