@@ -228,9 +228,33 @@ def readable_changes(entry) -> list[tuple[str, object, object]]:
     # The reverse relations, and the database key a new object got (nothing a reader knows).
     hidden = ({f.name for f in model._meta.get_fields() if not f.concrete}
               | {str(model._meta.pk.verbose_name)}) if model else set()
-    return [(capfirst(str(label)), _readable_value(old), _readable_value(new))
-            for label, (old, new) in entry.changes_display_dict.items()
-            if str(label) not in hidden]
+    m2m = {name: values for name, values in (entry.changes_dict or {}).items()
+           if is_m2m_change(values)}
+    m2m_labels = {str(_verbose_name(model, name)) for name in m2m}
+    return [(capfirst(str(label)), _readable_value(values[0]), _readable_value(values[1]))
+            for label, values in entry.changes_display_dict.items()
+            if str(label) not in hidden | m2m_labels] + [
+        (capfirst(str(_verbose_name(model, name))), *map(_readable_value, m2m_change_pair(values)))
+        for name, values in m2m.items()]
+
+
+def is_m2m_change(values) -> bool:
+    """Whether a change is of a many-to-many field: auditlog writes those as
+    {"type": "m2m", "operation": "add" | "delete", "objects": [...]}, one row per operation."""
+    return isinstance(values, dict) and values.get("type") == "m2m"
+
+
+def m2m_change_pair(values) -> tuple[str, str]:
+    """A many-to-many change as (old, new): the objects added as new, those removed as old."""
+    objects = "; ".join(str(each) for each in values.get("objects", []))
+    return ("", objects) if values.get("operation") == "add" else (objects, "")
+
+
+def _verbose_name(model, name: str):
+    try:
+        return model._meta.get_field(name).verbose_name if model else name
+    except FieldDoesNotExist:
+        return name
 
 
 def action_name(entry) -> str:
@@ -295,7 +319,8 @@ def export_rows(entries: Iterable, field: str | None = None) -> Iterator[list]:
         changes = entry.changes_dict or {}
         if not changes:
             yield base + ["", "", ""] + behalf
-        for name, (old, new) in changes.items():
+        for name, values in changes.items():
+            old, new = m2m_change_pair(values) if is_m2m_change(values) else values
             if only is not None and name != only:
                 continue
             if not _is_number_field(entry.content_type.model_class(), name):

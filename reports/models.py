@@ -297,7 +297,7 @@ class Reminder(models.Model):
         return f"{self.period} {self.kind} → {self.user} {self.sent_on}"
 
 
-class ProjectRollup(models.Model):
+class ProjectRollup(ProjectAudited, models.Model):
     """A project's month gathered for the steering group and Hankesalkku: completeness,
     status per work package, metric aggregates and a narrative summary."""
 
@@ -327,8 +327,10 @@ class ProjectRollup(models.Model):
         return f"{self.project.code} {self.month:%Y-%m}"
 
 
-class WorkPackageStatus(models.Model):
+class WorkPackageStatus(ProjectAudited, models.Model):
     """The status light of a work package in a roll-up: computed, or set by the manager."""
+
+    audit_project_path = "rollup.project_id"
 
     rollup = models.ForeignKey(
         ProjectRollup, on_delete=models.CASCADE, related_name="work_package_statuses",

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Metric, MetricValue
 from projects import permissions
 from projects.models import Project
+from projects.versioning import StaleEdit, version_of
 from reports import selectors
 from reports.models import (
     MetricAggregate,
@@ -101,7 +103,13 @@ def _narrative(work_packages, lights, reports_by_wp) -> str:
 
 @transaction.atomic
 def rollup_compute(*, project: Project, month: dt.date) -> ProjectRollup:
-    """Compute (or recompute) the project's roll-up for the month."""
+    """Compute (or recompute) the project's roll-up for the month. What it computes is no
+    one's change and is not audited; the manager's summary and light overrides are."""
+    with disable_auditlog():
+        return _rollup_compute(project=project, month=month)
+
+
+def _rollup_compute(*, project: Project, month: dt.date) -> ProjectRollup:
     completeness = selectors.completeness([project.pk], month)[project.pk]
     rollup, _ = ProjectRollup.objects.select_for_update(of=("self",)).get_or_create(
         project=project, month=month, defaults={"computed_at": timezone.now()}
@@ -182,3 +190,15 @@ def national_rollup(*, month: dt.date) -> int:
         rollup_compute(project=project, month=month)
         count += 1
     return count
+
+
+@transaction.atomic
+def work_package_status_override_if_unchanged(*, status: WorkPackageStatus, user, light: str,
+                                              reason: str, version: str) -> WorkPackageStatus:
+    """The workspace's light override (issue 11): as work_package_status_override, refused
+    (StaleEdit) if the status changed since the manager's form was read."""
+    current = WorkPackageStatus.objects.select_for_update().select_related("rollup").get(
+        pk=status.pk)
+    if version_of(current) != version:
+        raise StaleEdit
+    return work_package_status_override(status=current, user=user, light=light, reason=reason)

@@ -154,14 +154,28 @@ _AUDIT_IGNORED = ["updated_at", "created_at", "code_sort"]
 AUDITLOG_INCLUDE_TRACKING_MODELS = [
     {"model": label, "exclude_fields": _AUDIT_IGNORED}
     for label in [
-        "projects.Project", "projects.Phase", "projects.Membership",
-        "workpackages.WorkPackage", "workpackages.Goal", "workpackages.Subproject",
+        "projects.Phase", "projects.Membership", "workpackages.Goal",
         "workpackages.Activity", "workpackages.Output", "workpackages.BudgetLine",
         "workpackages.ActualCost", "workpackages.Risk", "workpackages.RiskReview",
         "workpackages.CostImport",
         "indicators.Metric", "indicators.MetricTarget", "indicators.MetricValue",
         "reports.MonthlyReport", "reports.EvaluationRound", "reports.EvaluationNarrative",
     ]
+] + [
+    # The plan's choices from lists (the workspace, issue 11) are changes of the plan too.
+    {"model": "projects.Project", "m2m_fields": ["co_implementers"], "exclude_fields": _AUDIT_IGNORED},
+    {"model": "workpackages.WorkPackage", "m2m_fields": ["benefit_goals"],
+     "exclude_fields": _AUDIT_IGNORED},
+    {"model": "workpackages.Subproject",
+     "m2m_fields": ["goals", "responsible_people", "reporting_coordinators"],
+     "exclude_fields": _AUDIT_IGNORED},
+    # The manager's summary of the month and light overrides; what the roll-up computes is not
+    # a change anyone made.
+    {"model": "reports.ProjectRollup", "exclude_fields": [
+        *_AUDIT_IGNORED, "expected", "reported", "approved", "on_time", "narrative_draft",
+        "computed_at"]},
+    {"model": "reports.WorkPackageStatus",
+     "exclude_fields": [*_AUDIT_IGNORED, "computed_light", "counts"]},
 ] + [
     # API clients: who created, rescoped, re-keyed or revoked a token. Never the token: only
     # its hash is stored, and that stays out of the audit too (the prefix shows a new token).

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -43,6 +44,56 @@ def _report_data(objs):
 WORKSPACE = {"anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
              "manager": (200, 404), "steering": (403, 404), "national": (403, 403)}
 
+
+def _version(obj):
+    from projects.versioning import version_of
+    obj.refresh_from_db()
+    return version_of(obj)
+
+
+def _status(o):
+    from reports.rollups import rollup_compute
+    rollup = rollup_compute(project=o["project"], month=dt.date(2022, 5, 1))
+    return rollup.work_package_statuses.get(work_package=o["work_package"])
+
+
+# The workspace's plan pages (issue 11): the URL's other ids are the target project's rows.
+PLAN_ARGS = {
+    "project": lambda o: [], "phase_new": lambda o: [], "phase": lambda o: [o["phase"].pk],
+    "structure": lambda o: [], "work_package_new": lambda o: [],
+    "work_package": lambda o: [o["work_package"].pk], "subproject_new": lambda o: [],
+    "subproject": lambda o: [o["subproject"].pk], "subproject_close": lambda o: [o["subproject"].pk],
+    "subproject_delete": lambda o: [o["empty_subproject"].pk],
+    "activity_new": lambda o: [o["subproject"].pk], "goals": lambda o: [], "goal_new": lambda o: [],
+    "months": lambda o: [], "month": lambda o: ["2022-05"],
+    "override": lambda o: ["2022-05", o["work_package"].pk],
+}
+PLAN_DATA = {
+    "project post": lambda o: {"code": o["project"].code, "name": "Uusi nimi",
+                               "version": _version(o["project"])},
+    "phase_new post": lambda o: {"code": "II", "name": "II-vaihe", "start_date": "2024-01-01",
+                                 "end_date": "2024-12-31", "version": ""},
+    "work_package_new post": lambda o: {"code": "TP9", "name": "Uusi", "kind": "theme",
+                                        "version": ""},
+    "work_package post": lambda o: {"code": o["work_package"].code, "name": "Muutettu",
+                                    "kind": "theme", "version": _version(o["work_package"])},
+    "subproject_new post": lambda o: {"work_package": o["work_package"].pk, "code": "9.9",
+                                      "name": "Uusi", "version": ""},
+    "subproject post": lambda o: {"work_package": o["work_package"].pk,
+                                  "code": o["subproject"].code, "name": "Muutettu",
+                                  "version": _version(o["subproject"])},
+    "subproject_delete post": lambda o: {"version": _version(o["empty_subproject"])},
+    "subproject_close post": lambda o: {"closed_from": "6/2022",
+                                        "version": _version(o["subproject"])},
+    "activity_new post": lambda o: {"name": "Uusi", "start_month": "6/2022",
+                                    "end_month": "7/2022", "order": "0", "version": ""},
+    "goal_new post": lambda o: {"code": "9", "level": "benefit", "name": "Uusi", "version": ""},
+    "month post": lambda o: {"narrative": "Yhteenveto", "version": _version(_status(o).rollup)},
+    "override post": lambda o: {f"wp{o['work_package'].pk}-override_light": "red",
+                                f"wp{o['work_package'].pk}-override_reason": "Syy",
+                                "version": _version(_status(o))},
+}
+
 PAGES = [
     Page("home", "get", lambda o: reverse("home"),
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
@@ -72,6 +123,25 @@ PAGES = [
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
         "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
     }),
+    *[
+        Page(f"workspace plan: {name}", method, lambda o, name=name: reverse(
+            f"workspace:plan_{name}", args=[o["project"].pk, *PLAN_ARGS[name](o)]), {
+            "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
+            "other_coordinator": (404, 403),
+            "manager": (302 if method == "post" else 200, 404), "steering": (403, 404),
+            "national": (403, 403),
+        }, data=PLAN_DATA.get(f"{name} {method}", lambda o: {}))
+        for name, method in [
+            ("project", "get"), ("project", "post"), ("phase_new", "get"), ("phase_new", "post"),
+            ("phase", "get"), ("structure", "get"), ("work_package_new", "get"),
+            ("work_package_new", "post"), ("work_package", "get"), ("work_package", "post"),
+            ("subproject_new", "get"), ("subproject_new", "post"), ("subproject", "get"),
+            ("subproject", "post"), ("subproject_close", "get"), ("subproject_close", "post"),
+            ("activity_new", "get"), ("activity_new", "post"), ("goals", "get"),
+            ("goal_new", "get"), ("goal_new", "post"), ("months", "get"), ("month", "get"),
+            ("month", "post"), ("override", "get"), ("override", "post"),
+        ]
+    ],
     Page("project people", "get", lambda o: reverse("project-people", args=[o["project"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404), "other_coordinator": (404, 200),
         "manager": (200, 404), "steering": (200, 404), "national": (403, 403),
@@ -228,6 +298,8 @@ def _objects(project, subproject, state):
     return {
         **plan,
         "project": project, "report": report, **docs, "subproject": subproject,
+        "phase": factories.PhaseFactory(project=project),
+        "empty_subproject": factories.SubprojectFactory(work_package=subproject.work_package),
         "work_package": subproject.work_package,
         "edit": reverse("reports:edit", args=[subproject.pk, "2022-05"]),
     }
@@ -248,12 +320,15 @@ def test_permission_matrix(client, cast, page, role, target):
     if role != "anonymous":
         client.force_login(getattr(cast, role))
     before = MonthlyReport.objects.filter(pk=objs["report"].pk).values().get()
-    response = getattr(client, page.method)(page.url(objs), page.data(objs))
+    data = page.data(objs)
+    audit_rows = LogEntry.objects.count()
+    response = getattr(client, page.method)(page.url(objs), data)
     expected = page.expected[role][0 if target == "own" else 1]
     assert response.status_code == expected
     if response.status_code >= 400 or response.status_code == LOGIN and role == "anonymous":
-        # A refused request changes nothing.
+        # A refused request changes nothing: not the report, nothing audited.
         assert MonthlyReport.objects.filter(pk=objs["report"].pk).values().get() == before
+        assert LogEntry.objects.count() == audit_rows
 
 
 LIST_PAGES = ["home", "reports:mine", "dashboards:national"]

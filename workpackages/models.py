@@ -114,12 +114,13 @@ class Goal(ProjectAudited, models.Model):
 
 
 def _expected_to_report(month) -> Q:
-    """The one rule of who reports: started (not flagged "alkaa myöhemmin") and planned to
-    run in the month, an open start or end counting as running."""
+    """The one rule of who reports: started (not flagged "alkaa myöhemmin"), planned to
+    run in the month, an open start or end counting as running, and not closed by then."""
     return (
         Q(starts_later=False)
         & (Q(start_month__lte=month) | Q(start_month__isnull=True))
         & (Q(end_month__gte=month) | Q(end_month__isnull=True))
+        & (Q(closed_from__gt=month) | Q(closed_from__isnull=True))
     )
 
 
@@ -183,6 +184,11 @@ class Subproject(ProjectAudited, models.Model):
         help_text=_("Alkanut edellisessä vaiheessa: shown with *."),
     )
     innokyla_url = models.URLField(_("Innokylä page"), blank=True)
+    closed_from = models.DateField(
+        _("closed from"), null=True, blank=True,
+        help_text=_("From this month on the subproject is no longer expected to report; its "
+                    "reports and history stay."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SubprojectQuerySet.as_manager()
@@ -204,6 +210,7 @@ class Subproject(ProjectAudited, models.Model):
             ),
             first_of_month_check("start_month", "subproject_start_is_month"),
             first_of_month_check("end_month", "subproject_end_is_month"),
+            first_of_month_check("closed_from", "subproject_closed_is_month"),
         ]
 
     def __str__(self) -> str:

@@ -42,8 +42,9 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
         reports[report.subproject_id] = report
     rollup = ProjectRollup.objects.filter(project=project, month=month).prefetch_related(
         "work_package_statuses").first()
-    wp_lights = {s.work_package_id: s.light for s in rollup.work_package_statuses.all()} if (
+    statuses = {s.work_package_id: s for s in rollup.work_package_statuses.all()} if (
         rollup) else {}
+    wp_lights = {pk: status.light for pk, status in statuses.items()}
     months = timeline_months(
         subprojects, [(p.start_date, p.end_date) for p in project.phases.all()], month)
     by_wp: dict[int, list[Subproject]] = defaultdict(list)
@@ -68,6 +69,8 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
         work_packages.append({
             "code": wp.code, "name": wp.name, "description": wp.description,
             "light": light, "light_word": _light_word(light),
+            "light_reason": statuses[wp.pk].override_reason if wp.pk in statuses and (
+                statuses[wp.pk].override_light) else "",
             "rows": rows, "timeline": timeline,
         })
     return {
