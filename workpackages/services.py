@@ -422,3 +422,21 @@ def subproject_delete(*, subproject: Subproject, version: str) -> None:
         raise ValidationError(_("The subproject has reports or other history: close it instead "
                                 "of deleting it."))
     current.delete()
+
+
+@transaction.atomic
+def subproject_people_save(form, version: str, *, project: Project):
+    """The subproject's responsible organisation and people and its reporting coordinators
+    (a person named anew is added to the plan's people); a reporting coordinator must hold a
+    current coordinator's role in the project, so a stale choice cannot give rights."""
+    from projects.models import Membership, Person
+
+    coordinators = form.cleaned_data["reporting_coordinators"]
+    current = set(Membership.objects.current().filter(
+        project=project, role=Membership.Role.COORDINATOR).values_list("person_id", flat=True))
+    if any(person.pk not in current for person in coordinators):
+        raise ValidationError(_("Only a coordinator of the project can report a subproject."))
+    subproject = plan_row_save(form, version, project=project)
+    if name := form.cleaned_data.get("new_person", "").strip():
+        subproject.responsible_people.add(Person.objects.create(name=name))
+    return subproject

@@ -3,6 +3,7 @@ version, save through a service if the row is unchanged, else show what is saved
 what was typed (nothing typed is lost)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from projects.versioning import StaleEdit, save_if_unchanged, version_of
@@ -25,6 +26,8 @@ def edit_page(request, *, project, form_class, instance, template, success_url, 
             stale = {"stale": True, "stale_message": refusal.message,
                      "stale_values": _values(form_class, saved, form_kwargs)}
             version = version_of(saved) if saved else version
+        except ValidationError as refusal:  # a service's rule: said on the form, typed kept
+            form.add_error(None, refusal)
         else:
             messages.success(request, message)
             return redirect(success_url)

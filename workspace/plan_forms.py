@@ -3,10 +3,11 @@ subprojects, activities, and the month's summary and light overrides. Labels com
 models' verbose names; every choice list offers only the project's own rows."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import BenefitGoal, Organisation, Phase, Project
+from projects.models import BenefitGoal, Membership, Organisation, Person, Phase, Project
 from projects.months import parse_typed_month
 from reports.models import ProjectRollup, StatusLight, WorkPackageStatus
 from workpackages.models import Activity, Goal, Subproject, WorkPackage
@@ -217,3 +218,34 @@ class OverrideForm(forms.ModelForm):
         if data.get("override_light") and not (data.get("override_reason") or "").strip():
             self.add_error("override_reason", _("Give the reason for overriding the light."))
         return data
+
+
+class SubprojectPeopleForm(forms.ModelForm):
+    """Who answers for a subproject: its responsible organisation and people (the plan's, as
+    the documents print them) and the coordinators who report it in the portal."""
+
+    new_person = forms.CharField(
+        label=_("Add a responsible person who is not listed (name)"), required=False,
+        max_length=120, help_text=_("A person of the plan; no portal account is made."))
+
+    class Meta:
+        model = Subproject
+        fields = ["organisation", "responsible_people", "reporting_coordinators"]
+        widgets = {"responsible_people": forms.CheckboxSelectMultiple,
+                   "reporting_coordinators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = self.instance.project
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk=project.administrator_id) | Q(co_implemented_projects=project)
+            | Q(region=project.region_id) | Q(subprojects=self.instance.pk)).distinct()
+        members = Person.objects.filter(memberships__project=project)
+        self.fields["responsible_people"].queryset = Person.objects.filter(
+            Q(pk__in=members) | Q(subprojects__project=project)).distinct().order_by("name")
+        self.fields["reporting_coordinators"].queryset = Person.objects.filter(
+            Q(pk__in=Membership.objects.current().filter(
+                project=project, role=Membership.Role.COORDINATOR).values("person"))
+            | Q(reported_subprojects=self.instance.pk)).distinct().order_by("name")
+        self.fields["reporting_coordinators"].help_text = _(
+            "The project's coordinators with a portal account; invite a new one first.")

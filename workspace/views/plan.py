@@ -23,6 +23,7 @@ from workpackages.models import Activity, Goal, Subproject, WorkPackage
 from workpackages.services import (
     plan_row_save,
     subproject_close,
+    subproject_people_save,
     subproject_delete,
     subproject_has_history,
 )
@@ -124,6 +125,21 @@ def subproject_page(request, pk, sub_id=None):
         title=_("Subproject %(code)s") % {"code": sub.code} if sub.pk else _("New subproject"),
         back=(_url("plan_structure", project), _("Work packages and subprojects")),
         message=_("The subproject was saved."), save=_in_project(project),
+    )
+
+
+@login_required
+def subproject_people_page(request, pk, sub_id):
+    """Issue 11, part 3: who answers for the subproject and who reports it. The review page,
+    completeness and the coordinator's own pages follow the change at once."""
+    project = managed_project_or_404(request, pk)
+    sub = get_object_or_404(Subproject, pk=sub_id, project=project)
+    return _form_page(
+        request, project, form_class=plan_forms.SubprojectPeopleForm, instance=sub,
+        title=_("Responsibility for %(code)s %(name)s") % {"code": sub.code, "name": sub.name},
+        back=(_url("plan_structure", project), _("Work packages and subprojects")),
+        message=_("The responsibility for the subproject was saved."),
+        save=lambda form, version: subproject_people_save(form, version, project=project),
     )
 
 
@@ -288,6 +304,8 @@ urlpatterns = [
     path(f"{_P}work-packages/<int:wp_id>/", work_package_page, name="plan_work_package"),
     path(f"{_P}subprojects/new/", subproject_page, name="plan_subproject_new"),
     path(f"{_P}subprojects/<int:sub_id>/", subproject_page, name="plan_subproject"),
+    path(f"{_P}subprojects/<int:sub_id>/people/", subproject_people_page,
+         name="plan_subproject_people"),
     path(f"{_P}subprojects/<int:sub_id>/close/", subproject_close_page,
          name="plan_subproject_close"),
     path(f"{_P}subprojects/<int:sub_id>/delete/", subproject_delete_page,
