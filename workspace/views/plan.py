@@ -23,9 +23,9 @@ from workpackages.models import Activity, Goal, Subproject, WorkPackage
 from workpackages.services import (
     plan_row_save,
     subproject_close,
-    subproject_people_save,
     subproject_delete,
     subproject_has_history,
+    subproject_people_save,
 )
 from workspace import plan_forms
 from workspace.access import managed_project_or_404
