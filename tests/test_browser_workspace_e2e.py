@@ -22,8 +22,8 @@ PASSWORD = "salasana-testi-123"
 def _user(username, project, role):
     user = factories.UserFactory(username=username, first_name=username.capitalize(),
                                  last_name="Testinen")
-    factories.MembershipFactory(project=project, role=role,
-                                person=factories.PersonFactory(user=user, name=f"{username.capitalize()} Testinen"))
+    person = factories.PersonFactory(user=user, name=f"{username.capitalize()} Testinen")
+    factories.MembershipFactory(project=project, role=role, person=person)
     return user
 
 
