@@ -1,0 +1,68 @@
+"""Hostile round 6: what a tester who did not write the code found in this session's pages
+(second factor, roles with dates, Excel by role, the plan in Excel), each a regression test."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from projects.models import Membership
+from tests.test_two_factor import PASSWORD, code, set_up, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager(cast):
+    cast.manager.set_password(PASSWORD)
+    cast.manager.save()
+    return cast.manager
+
+
+def test_the_password_alone_does_not_remove_or_replace_the_second_factor(manager):
+    set_up(signed_in(manager.username), manager)
+    device = TOTPDevice.objects.get(user=manager, confirmed=True)
+    thief = signed_in(manager.username)  # knows the password, not the app's code
+    removed = thief.post(reverse("two_factor_remove"))
+    assert removed.status_code == 302 and removed["Location"].startswith(reverse("two_factor_verify"))
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
+    assert StaticDevice.objects.filter(user=manager).exists()
+    setup = thief.get(reverse("two_factor_setup"))
+    assert setup.status_code == 302 and setup["Location"].startswith(reverse("two_factor_verify"))
+    assert not TOTPDevice.objects.filter(user=manager, confirmed=False).exists()
+    assert thief.get(reverse("reports:mine")).status_code == 302  # still asked for the code
+    # With the code the owner removes it as before.
+    assert thief.post(reverse("two_factor_verify"), {"code": code(device, steps_ahead=1)}).status_code == 302
+    assert thief.post(reverse("two_factor_remove")).status_code == 302
+    assert not TOTPDevice.objects.filter(user=manager).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "1e3", "😀"])
+def test_a_tampered_membership_id_on_the_people_page_is_no_role_not_an_error(cast, value):
+    response = _client(cast.manager).post(reverse("project-people", args=[cast.project.pk]),
+                                          {"membership": value})
+    assert response.status_code == 404
+    assert Membership.objects.current().filter(project=cast.project).count() == 3
+
+
+def test_ending_a_role_that_starts_later_is_not_an_error(cast):
+    later = Membership.objects.create(
+        project=cast.project, person=cast.steering.person, role=Membership.Role.MEMBER,
+        started_at=timezone.now() + dt.timedelta(days=30))
+    response = _client(cast.manager).post(reverse("project-people", args=[cast.project.pk]),
+                                          {"membership": later.pk}, follow=True)
+    assert response.status_code == 200
+    later.refresh_from_db()
+    assert later.ended_at is not None
+    assert not Membership.objects.current(at=later.started_at + dt.timedelta(days=1)).filter(
+        pk=later.pk).exists()
