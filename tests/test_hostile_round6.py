@@ -66,3 +66,49 @@ def test_ending_a_role_that_starts_later_is_not_an_error(cast):
     assert later.ended_at is not None
     assert not Membership.objects.current(at=later.started_at + dt.timedelta(days=1)).filter(
         pk=later.pk).exists()
+
+
+def _plan_upload(client, project, workbook):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return client.post(reverse("workspace:plan_excel", args=[project.pk]), {
+        "file": SimpleUploadedFile("suunnitelma.xlsx", buffer.getvalue())})
+
+
+def _plan_workbook(client, project):
+    import io
+
+    from openpyxl import load_workbook
+    data = client.get(reverse("workspace:plan_excel_download", args=[project.pk])).content
+    return load_workbook(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(("column", "typed"), [
+    ("C", "1.2"), ("D", "vapaa teksti"), ("F", "vuosittain"), ("G", "kyllä")])
+def test_the_plan_workbook_does_not_change_what_reported_values_mean(cast, column, typed):
+    from indicators.models import Metric
+    from tests import factories
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="M1",
+                                     kind=Metric.Kind.COUNT, cumulative=False)
+    factories.MetricValueFactory(metric=metric, value=12, published=True)
+    before = Metric.objects.filter(pk=metric.pk).values(
+        "subproject", "kind", "frequency", "cumulative").get()
+    manager = _client(cast.manager)
+    workbook = _plan_workbook(manager, cast.project)
+    sheet = workbook["Mittarit"]
+    assert sheet["A2"].value == "M1"
+    sheet[f"{column}2"] = typed
+    response = _plan_upload(manager, cast.project, workbook)
+    page = response.content.decode()
+    assert response.status_code == 400, page[:2000]
+    assert "on jo raportoituja arvoja" in page
+    assert Metric.objects.filter(pk=metric.pk).values(
+        "subproject", "kind", "frequency", "cumulative").get() == before
+    # The name may still be corrected.
+    workbook = _plan_workbook(manager, cast.project)
+    workbook["Mittarit"]["B2"] = "Korjattu nimi"
+    assert _plan_upload(manager, cast.project, workbook).status_code == 200
+    assert Metric.objects.get(pk=metric.pk).name == "Korjattu nimi"

@@ -347,6 +347,10 @@ def _parse(project, sheets, errors: Errors) -> dict:
                        % {"code": code[:30]})
         return code
 
+    # A metric with values keeps what they mean (as in the admin): its subproject (whose report
+    # owns them), kind, frequency and cumulativeness; a new metric is made instead.
+    reported = {m.code: m for m in Metric.objects.filter(project=project, values__isnull=False)
+                .distinct().select_related("subproject")}
     for row in sheets[METRICS.name]:
         values = {"code": row.text(0, required=True, max_length=30),
                   "name": row.text(1, required=True), "subproject": subproject_code(row, 2, False),
@@ -357,6 +361,7 @@ def _parse(project, sheets, errors: Errors) -> dict:
                   "target": row.number(8, digits=14, places=4),
                   "target_date": row.day(9), "effective_from": row.day(10),
                   "reason": row.text(11)}
+        _keep_meaning(row, values, reported.get(values["code"]))
         once(METRICS, row, values["code"], 0)
         parsed[METRICS.name].append((row, values))
     for row in sheets[BUDGET.name]:
@@ -376,6 +381,20 @@ def _parse(project, sheets, errors: Errors) -> dict:
         once(RISKS, row, values["description"], 0)
         parsed[RISKS.name].append((row, values))
     return parsed
+
+
+def _keep_meaning(row: _Cells, values: dict, metric: Metric | None) -> None:
+    if metric is None:
+        return
+    kept = ((2, "subproject", metric.subproject.code if metric.subproject else ""),
+            (3, "kind", metric.kind), (5, "frequency", metric.frequency),
+            (6, "cumulative", metric.cumulative))
+    for index, key, current in kept:
+        if values[key] is not None and values[key] != current:
+            row._error(index, _("Metric %(code)s already has reported values, so its “%(column)s” "
+                                "cannot change: that would change what the reported figures mean. "
+                                "Keep it as it was, or add a new metric with a new code.")
+                       % {"code": metric.code, "column": row.sheet.headers[index]})
 
 
 @transaction.atomic
