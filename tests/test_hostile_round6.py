@@ -112,3 +112,18 @@ def test_the_plan_workbook_does_not_change_what_reported_values_mean(cast, colum
     workbook["Mittarit"]["B2"] = "Korjattu nimi"
     assert _plan_upload(manager, cast.project, workbook).status_code == 200
     assert Metric.objects.get(pk=metric.pk).name == "Korjattu nimi"
+
+
+def test_a_formula_without_its_value_in_the_plan_workbook_erases_no_text(cast):
+    from workpackages.models import WorkPackage
+    WorkPackage.objects.filter(pk=cast.subproject.work_package_id).update(
+        description="Saatavuuden kuvaus, jota kukaan ei halua menettää")
+    manager = _client(cast.manager)
+    workbook = _plan_workbook(manager, cast.project)
+    workbook["Työpaketit"]["D2"] = "=B2"  # a program's file: no computed value in it
+    response = _plan_upload(manager, cast.project, workbook)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Solussa on kaava mutta ei laskettua arvoa" in page
+    assert WorkPackage.objects.get(pk=cast.subproject.work_package_id).description == (
+        "Saatavuuden kuvaus, jota kukaan ei halua menettää")

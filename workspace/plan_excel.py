@@ -22,7 +22,15 @@ from openpyxl.utils import get_column_letter
 
 from indicators.models import Metric, MetricTarget
 from projects.months import parse_typed_month
-from reports.excel.reader import Errors, check_headers, normalise, open_workbook, read_bytes, read_rows
+from reports.excel.reader import (
+    Errors,
+    check_formulas,
+    check_headers,
+    normalise,
+    open_workbook,
+    read_bytes,
+    read_rows,
+)
 from workpackages.models import BudgetLine, Risk, Subproject, WorkPackage
 
 FORMAT = "suunnitelma-1"
@@ -301,6 +309,10 @@ def import_plan(project, file) -> PlanImportResult:
     if errors:
         return PlanImportResult(errors=errors.items)
     sheets = {sheet.name: _sheet_rows(workbook, sheet, errors) for sheet in SHEETS}
+    # A formula without its computed value reads as empty, and an empty cell would erase the
+    # stored text: such a cell is an error, as in the reports' import.
+    check_formulas(data, {name: [(1, ()), *((row.row_number, row.cells) for row in rows)]
+                          for name, rows in sheets.items()}, errors)
     parsed = _parse(project, sheets, errors)
     if errors:
         return PlanImportResult(errors=errors.items, truncated=errors.truncated)
