@@ -127,3 +127,48 @@ def test_a_formula_without_its_value_in_the_plan_workbook_erases_no_text(cast):
     assert "Solussa on kaava mutta ei laskettua arvoa" in page
     assert WorkPackage.objects.get(pk=cast.subproject.work_package_id).description == (
         "Saatavuuden kuvaus, jota kukaan ei halua menettää")
+
+
+def _former(cast, role, username, name):
+    """Someone whose role in the project has ended (and who is still named on the subproject)."""
+    from tests import factories
+    user = factories.UserFactory(username=username, email=f"{username}@example.test")
+    person = factories.PersonFactory(user=user, name=name)
+    membership = factories.MembershipFactory(project=cast.project, person=person, role=role)
+    Membership.objects.filter(pk=membership.pk).update(ended_at=timezone.now())
+    return user
+
+
+def test_the_manager_saves_on_behalf_of_the_current_coordinator_not_a_former_one(client, cast):
+    from reports.models import MonthlyReport
+    from tests.test_excel import as_upload, download, fill_own_row, upload
+    former = _former(cast, Membership.Role.COORDINATOR, "entinen", "Aaltonen Entinen")
+    cast.subproject.responsible_people.add(former.person)  # sorts before the current one
+    workbook = download(client, cast)
+    fill_own_row(workbook)
+    workbook["Mittarit"].delete_rows(2, 10)  # the texts are enough here
+    response = upload(client, cast, cast.manager, as_upload(workbook))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
+    assert {e.on_behalf_of for e in report.events.all()} == {cast.coordinator}
+
+
+def test_former_members_get_no_reminders_or_notices(cast):
+    from django.core import mail
+
+    from reports import document_rendering, periods
+    from tests import factories
+    _former(cast, Membership.Role.COORDINATOR, "entinenkoordinaattori", "Entinen Koordinaattori")
+    former = Membership.objects.get(person__user__username="entinenkoordinaattori")
+    cast.subproject.responsible_people.add(former.person)
+    _former(cast, Membership.Role.MANAGER, "entinenpaallikko", "Entinen Päällikkö")
+    _former(cast, Membership.Role.STEERING, "entinenohjaaja", "Entinen Ohjaaja")
+    cast.steering.email = "ohjaaja@example.test"
+    cast.steering.save()
+    periods.send_reminders(today=dt.date(2022, 6, 8))
+    document = factories.GeneratedDocumentFactory(project=cast.project)
+    document_rendering._tell_steering_group(document)
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert "ohjaaja@example.test" in recipients
+    assert not {"entinenkoordinaattori@example.test", "entinenpaallikko@example.test",
+                "entinenohjaaja@example.test"} & recipients
