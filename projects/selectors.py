@@ -24,6 +24,12 @@ def project_people(project: Project) -> QuerySet[Membership]:
             .order_by(F("ended_at").desc(nulls_first=True), "role", "person__name"))
 
 
+def project_people_persons(project: Project) -> QuerySet[Person]:
+    """The people who hold or held a role in the project, each once (a person may hold
+    several roles, or the same one again after it ended)."""
+    return Person.objects.filter(memberships__project=project).distinct()
+
+
 def person_roles(user, person: Person) -> QuerySet[Membership]:
     """A person's roles over time in the projects the reader may read."""
     return (Membership.objects.filter(person=person,

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from projects import audit, permissions, selectors, services
 from projects.forms import AuditFilterForm, MembershipEndForm
-from projects.models import Person
 
 AUDIT_PAGE_SIZE = 50
 
@@ -81,7 +80,7 @@ def person_roles(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, pk)
     if not permissions.roles_in(request.user, project) and not request.user.is_superuser:
         raise PermissionDenied
-    person = get_object_or_404(Person, pk=person_pk, memberships__project=project)
+    person = get_object_or_404(selectors.project_people_persons(project), pk=person_pk)
     return render(request, "projects/person.html", {
         "project": project, "person": person,
         "memberships": selectors.person_roles(request.user, person)})

@@ -172,3 +172,12 @@ def test_former_members_get_no_reminders_or_notices(cast):
     assert "ohjaaja@example.test" in recipients
     assert not {"entinenkoordinaattori@example.test", "entinenpaallikko@example.test",
                 "entinenohjaaja@example.test"} & recipients
+
+
+def test_the_page_of_a_person_with_two_roles_in_the_project_opens(cast):
+    person = cast.coordinator.person
+    Membership.objects.create(project=cast.project, person=person, role=Membership.Role.STEERING)
+    response = _client(cast.manager).get(reverse("person-roles", args=[cast.project.pk, person.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "koordinaattori" in page and "ohjausryhmän jäsen" in page
