@@ -181,3 +181,14 @@ def test_the_page_of_a_person_with_two_roles_in_the_project_opens(cast):
     assert response.status_code == 200
     page = response.content.decode()
     assert "koordinaattori" in page and "ohjausryhmän jäsen" in page
+
+
+def test_another_projects_plan_does_not_overwrite_this_projects_plan(cast):
+    from workpackages.models import Subproject
+    other = _plan_workbook(_client(cast.other_manager), cast.other_project)
+    assert other["Osahankkeet"]["A2"].value == "1.1"  # the same codes as in this project
+    response = _plan_upload(_client(cast.manager), cast.project, other)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tiedosto on hankkeen HANKE-B suunnitelma" in page
+    assert Subproject.objects.get(pk=cast.subproject.pk).name == "Digitiimi"

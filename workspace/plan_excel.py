@@ -306,6 +306,13 @@ def import_plan(project, file) -> PlanImportResult:
     if not errors and meta.get("Pohja") != FORMAT:
         errors.add(META_SHEET, None, "", _("The file is not this portal's plan template. "
                                            "Download the plan template again."))
+    elif meta.get("Hanke", project.code) != project.code and WorkPackage.objects.filter(
+            project=project).exists():
+        # Matched by code, another project's rows would overwrite this project's plan.
+        errors.add(META_SHEET, None, "", _(
+            "The file is the plan of project %(file)s, not of %(project)s. Download this "
+            "project's plan; another project's file can only set up an empty project.")
+            % {"file": meta["Hanke"][:30], "project": project.code})
     if errors:
         return PlanImportResult(errors=errors.items)
     sheets = {sheet.name: _sheet_rows(workbook, sheet, errors) for sheet in SHEETS}
