@@ -192,3 +192,20 @@ def test_another_projects_plan_does_not_overwrite_this_projects_plan(cast):
     assert response.status_code == 400
     assert "Tiedosto on hankkeen HANKE-B suunnitelma" in page
     assert Subproject.objects.get(pk=cast.subproject.pk).name == "Digitiimi"
+
+
+@pytest.mark.parametrize("typed", ["31.12.9999", "1.1.0001"])
+def test_a_far_off_date_in_the_plan_workbook_is_refused_not_an_error(cast, typed):
+    from indicators.models import MetricTarget
+    from tests import factories
+    metric = factories.MetricFactory(project=cast.project, code="M1")
+    factories.MetricTargetFactory(metric=metric)
+    manager = _client(cast.manager)
+    for target in (200, 300):  # the second import builds on the first one's version
+        workbook = _plan_workbook(manager, cast.project)
+        sheet = workbook["Mittarit"]
+        sheet["I2"], sheet["K2"] = target, typed
+        response = _plan_upload(manager, cast.project, workbook)
+        assert response.status_code == 400, response.content.decode()[-2000:]
+        assert "Anna päivämäärä väliltä" in response.content.decode()
+    assert MetricTarget.objects.filter(metric=metric).count() == 1

@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Metric, MetricTarget
-from projects.months import parse_typed_month
+from projects.months import FIRST_YEAR, LAST_YEAR, parse_typed_month
 from reports.excel.reader import (
     Errors,
     check_formulas,
@@ -227,6 +227,15 @@ class _Cells:
             return None
 
     def day(self, index: int) -> dt.date | None:
+        day = self._day(index)
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # The portal's years, as for months (a later version would not fit after it).
+            self._error(index, _("Give a date from %(first)s to %(last)s.") % {
+                "first": f"1.1.{FIRST_YEAR}", "last": f"31.12.{LAST_YEAR}"})
+            return None
+        return day
+
+    def _day(self, index: int) -> dt.date | None:
         raw = self.cells[index]
         if isinstance(raw, dt.datetime | dt.date):
             return dt.date(raw.year, raw.month, raw.day)
