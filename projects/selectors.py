@@ -31,7 +31,9 @@ def project_people_persons(project: Project) -> QuerySet[Person]:
 
 
 def person_roles(user, person: Person) -> QuerySet[Membership]:
-    """A person's roles over time in the projects the reader may read."""
-    return (Membership.objects.filter(person=person,
-                                      project__in=permissions.visible_projects(user))
+    """A person's roles over time in the projects whose people the reader may see: those they
+    hold a role in (a national viewer reads every project's data, not its staff list)."""
+    projects = (permissions.visible_projects(user) if user.is_superuser
+                else permissions.member_project_ids(user))
+    return (Membership.objects.filter(person=person, project__in=projects)
             .select_related("project", "ended_by").order_by("-started_at"))

@@ -209,3 +209,16 @@ def test_a_far_off_date_in_the_plan_workbook_is_refused_not_an_error(cast, typed
         assert response.status_code == 400, response.content.decode()[-2000:]
         assert "Anna päivämäärä väliltä" in response.content.decode()
     assert MetricTarget.objects.filter(metric=metric).count() == 1
+
+
+def test_a_national_viewer_in_a_steering_group_sees_no_other_projects_staff(cast):
+    from django.contrib.auth.models import Permission
+    Membership.objects.create(project=cast.project, person=cast.other_coordinator.person,
+                              role=Membership.Role.MEMBER)
+    reader = cast.steering
+    reader.user_permissions.add(Permission.objects.get(codename="view_all_projects"))
+    response = _client(reader).get(reverse(
+        "person-roles", args=[cast.project.pk, cast.other_coordinator.person.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "HANKE-A" in page
+    assert "HANKE-B" not in page  # the person's role in a project the reader is not in
