@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from projects.models import Membership
+from tests.support import needs_postgres
 from tests.test_two_factor import PASSWORD, code, set_up, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,42 @@ def test_a_national_viewer_in_a_steering_group_sees_no_other_projects_staff(cast
     page = response.content.decode()
     assert response.status_code == 200 and "HANKE-A" in page
     assert "HANKE-B" not in page  # the person's role in a project the reader is not in
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_plan_workbook_is_saved_once_not_an_error(cast):
+    """Two tabs (or a double click) import the same new rows at once: the second waits for
+    the first and finds its rows, instead of failing on the unique code."""
+    import io
+    import threading
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from workpackages.models import WorkPackage
+    from workspace import plan_excel
+    workbook = _plan_workbook(_client(cast.manager), cast.project)
+    for number in range(20):
+        workbook["Työpaketit"].append([f"UUSI{number}", "Uusi työpaketti", "työpaketti", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    results, start = [], threading.Barrier(2)
+
+    def import_once():
+        try:
+            start.wait()
+            results.append(plan_excel.import_plan(
+                cast.project, SimpleUploadedFile("suunnitelma.xlsx", buffer.getvalue())).ok)
+        except Exception as error:  # noqa: BLE001 - the failure is the finding
+            results.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True, True]
+    assert WorkPackage.objects.filter(project=cast.project, code__startswith="UUSI").count() == 20

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Metric, MetricTarget
+from projects.models import Project
 from projects.months import FIRST_YEAR, LAST_YEAR, parse_typed_month
 from reports.excel.reader import (
     Errors,
@@ -427,6 +428,9 @@ def _keep_meaning(row: _Cells, values: dict, metric: Metric | None) -> None:
 
 @transaction.atomic
 def _write(project, parsed) -> PlanImportResult:
+    # One import of a project's plan at a time: a second one (a double click, another tab)
+    # waits and then finds the first one's rows instead of adding them again.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     result = PlanImportResult()
     wps = {w.code: w for w in WorkPackage.objects.filter(project=project)}
     for _row, v in parsed[WORK_PACKAGES.name]:
