@@ -262,3 +262,40 @@ def test_a_double_submitted_plan_workbook_is_saved_once_not_an_error(cast):
         thread.join()
     assert results == [True, True]
     assert WorkPackage.objects.filter(project=cast.project, code__startswith="UUSI").count() == 20
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_ending_each_others_role_at_once_leave_one_manager(cast):
+    import threading
+
+    from django.db import connection
+
+    from projects import services
+    from tests import factories
+    second = factories.UserFactory(username="toinenpaallikko")
+    factories.MembershipFactory(project=cast.project, person__user=second,
+                                role=Membership.Role.MANAGER)
+    first_role = Membership.objects.get(person__user=cast.manager, project=cast.project)
+    second_role = Membership.objects.get(person__user=second, project=cast.project)
+    start, results = threading.Barrier(2), []
+
+    def end(membership, by):
+        try:
+            start.wait()
+            services.membership_end(membership=membership, by=by)
+            results.append("ended")
+        except Exception as error:  # noqa: BLE001 - the refusal is expected for one of them
+            results.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=end, args=(second_role, cast.manager)),
+               threading.Thread(target=end, args=(first_role, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ValidationError", "ended"]
+    assert Membership.objects.current().filter(project=cast.project,
+                                               role=Membership.Role.MANAGER).count() == 1
