@@ -24,6 +24,17 @@ def _date_field(label):
     )
 
 
+class MembershipEndForm(forms.Form):
+    """Which of the project's roles a manager ends: an id of another project's role, or no
+    number at all, is no role here."""
+
+    membership = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = project.memberships.all()
+
+
 class AuditFilterForm(forms.Form):
     """What a manager narrows the project's audit to: whose changes, of which subproject's
     objects, of which field, between which Finnish days. Every field may be left empty."""

@@ -134,11 +134,11 @@ def excel_subprojects(user, project: Project, subprojects: QuerySet) -> QuerySet
 
 def report_coordinator(subproject):
     """The user account the subproject's reports belong to: its first responsible person (by
-    name) who is a member of the project; None if it has none in the portal."""
+    name) who holds a role in the project now; None if it has none in the portal."""
     people = subproject.responsible_people.filter(
         user__isnull=False, user__is_active=True,
-        memberships__project_id=subproject.project_id,
-    ).select_related("user").order_by("name", "pk")
+        memberships__in=Membership.objects.current().filter(project_id=subproject.project_id),
+    ).distinct().select_related("user").order_by("name", "pk")
     person = people.first()
     return person.user if person else None
 

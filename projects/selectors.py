@@ -24,8 +24,16 @@ def project_people(project: Project) -> QuerySet[Membership]:
             .order_by(F("ended_at").desc(nulls_first=True), "role", "person__name"))
 
 
+def project_people_persons(project: Project) -> QuerySet[Person]:
+    """The people who hold or held a role in the project, each once (a person may hold
+    several roles, or the same one again after it ended)."""
+    return Person.objects.filter(memberships__project=project).distinct()
+
+
 def person_roles(user, person: Person) -> QuerySet[Membership]:
-    """A person's roles over time in the projects the reader may read."""
-    return (Membership.objects.filter(person=person,
-                                      project__in=permissions.visible_projects(user))
+    """A person's roles over time in the projects whose people the reader may see: those they
+    hold a role in (a national viewer reads every project's data, not its staff list)."""
+    projects = (permissions.visible_projects(user) if user.is_superuser
+                else permissions.member_project_ids(user))
+    return (Membership.objects.filter(person=person, project__in=projects)
             .select_related("project", "ended_by").order_by("-started_at"))

@@ -93,7 +93,9 @@ class TwoFactorMiddleware:
     """After the password, a person with an authenticator answers its code before any page;
     an administrator without one, where it is required, sets it up before the admin opens."""
 
-    OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/")
+    # Only the code's own page is open before the code: setting up or removing an
+    # authenticator with the password alone would undo the second factor.
+    OPEN = ("/accounts/logout/", "/i18n/", "/static/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -104,7 +106,8 @@ class TwoFactorMiddleware:
                 and not request.path.startswith(self.OPEN)):
             target = None
             if has_two_factor(user):
-                target = "two_factor_verify"
+                if request.path != reverse("two_factor_verify"):
+                    target = "two_factor_verify"
             elif request.path.startswith("/admin/") and required_for_admin(user):
                 target = "two_factor_setup"
             if target:

@@ -2,13 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from projects import audit, permissions, selectors, services
-from projects.forms import AuditFilterForm
-from projects.models import Person
+from projects.forms import AuditFilterForm, MembershipEndForm
 
 AUDIT_PAGE_SIZE = 50
 
@@ -58,7 +57,10 @@ def project_people(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_end:
             raise PermissionDenied
-        membership = get_object_or_404(project.memberships, pk=request.POST.get("membership"))
+        form = MembershipEndForm(request.POST, project=project)
+        if not form.is_valid():
+            raise Http404
+        membership = form.cleaned_data["membership"]
         try:
             services.membership_end(membership=membership, by=request.user)
         except ValidationError as refusal:
@@ -78,7 +80,7 @@ def person_roles(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, pk)
     if not permissions.roles_in(request.user, project) and not request.user.is_superuser:
         raise PermissionDenied
-    person = get_object_or_404(Person, pk=person_pk, memberships__project=project)
+    person = get_object_or_404(selectors.project_people_persons(project), pk=person_pk)
     return render(request, "projects/person.html", {
         "project": project, "person": person,
         "memberships": selectors.person_roles(request.user, person)})

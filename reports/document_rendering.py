@@ -155,7 +155,7 @@ def _page_count(pdf: bytes) -> int:
 
 def _tell_steering_group(document: GeneratedDocument) -> None:
     emails = list(
-        Membership.objects.filter(project=document.project, role=Membership.Role.STEERING)
+        Membership.objects.current().filter(project=document.project, role=Membership.Role.STEERING)
         .exclude(person__user__email="").exclude(person__user__isnull=True)
         .values_list("person__user__email", flat=True)
     )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from projects import permissions
 from projects.models import Membership, Project
 from projects.months import add_months, month_start
 from reports import selectors
@@ -99,7 +100,8 @@ def send_reminders(*, today: dt.date | None = None) -> int:
             for sub in missing:
                 for person in dict.fromkeys([*sub.responsible_people.all(),
                                               *sub.reporting_coordinators.all()]):
-                    if person.user:
+                    # A person whose role has ended reports no more.
+                    if person.user and permissions.can_edit_report(person.user, sub):
                         by_user.setdefault(person.user, []).append(sub)
             month_text = period.month.strftime("%m/%Y")
             for user, subs in by_user.items():
@@ -110,7 +112,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 sent += _send_once(period, user, Reminder.Kind.COORDINATOR, today,
                                    _("Reminder: monthly report %(month)s") % {"month": month_text},
                                    body)
-            managers = Membership.objects.filter(
+            managers = Membership.objects.current().filter(
                 project=period.project, role=Membership.Role.MANAGER, person__user__isnull=False
             ).select_related("person__user")
             body = _("%(missing)d of %(expected)d reports of %(month)s are missing "

@@ -21,8 +21,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Metric, MetricTarget
-from projects.months import parse_typed_month
-from reports.excel.reader import Errors, check_headers, normalise, open_workbook, read_bytes, read_rows
+from projects.models import Project
+from projects.months import FIRST_YEAR, LAST_YEAR, parse_typed_month
+from reports.excel.reader import (
+    Errors,
+    check_formulas,
+    check_headers,
+    normalise,
+    open_workbook,
+    read_bytes,
+    read_rows,
+)
 from workpackages.models import BudgetLine, Risk, Subproject, WorkPackage
 
 FORMAT = "suunnitelma-1"
@@ -219,6 +228,15 @@ class _Cells:
             return None
 
     def day(self, index: int) -> dt.date | None:
+        day = self._day(index)
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # The portal's years, as for months (a later version would not fit after it).
+            self._error(index, _("Give a date from %(first)s to %(last)s.") % {
+                "first": f"1.1.{FIRST_YEAR}", "last": f"31.12.{LAST_YEAR}"})
+            return None
+        return day
+
+    def _day(self, index: int) -> dt.date | None:
         raw = self.cells[index]
         if isinstance(raw, dt.datetime | dt.date):
             return dt.date(raw.year, raw.month, raw.day)
@@ -298,9 +316,20 @@ def import_plan(project, file) -> PlanImportResult:
     if not errors and meta.get("Pohja") != FORMAT:
         errors.add(META_SHEET, None, "", _("The file is not this portal's plan template. "
                                            "Download the plan template again."))
+    elif meta.get("Hanke", project.code) != project.code and WorkPackage.objects.filter(
+            project=project).exists():
+        # Matched by code, another project's rows would overwrite this project's plan.
+        errors.add(META_SHEET, None, "", _(
+            "The file is the plan of project %(file)s, not of %(project)s. Download this "
+            "project's plan; another project's file can only set up an empty project.")
+            % {"file": meta["Hanke"][:30], "project": project.code})
     if errors:
         return PlanImportResult(errors=errors.items)
     sheets = {sheet.name: _sheet_rows(workbook, sheet, errors) for sheet in SHEETS}
+    # A formula without its computed value reads as empty, and an empty cell would erase the
+    # stored text: such a cell is an error, as in the reports' import.
+    check_formulas(data, {name: [(1, ()), *((row.row_number, row.cells) for row in rows)]
+                          for name, rows in sheets.items()}, errors)
     parsed = _parse(project, sheets, errors)
     if errors:
         return PlanImportResult(errors=errors.items, truncated=errors.truncated)
@@ -347,6 +376,10 @@ def _parse(project, sheets, errors: Errors) -> dict:
                        % {"code": code[:30]})
         return code
 
+    # A metric with values keeps what they mean (as in the admin): its subproject (whose report
+    # owns them), kind, frequency and cumulativeness; a new metric is made instead.
+    reported = {m.code: m for m in Metric.objects.filter(project=project, values__isnull=False)
+                .distinct().select_related("subproject")}
     for row in sheets[METRICS.name]:
         values = {"code": row.text(0, required=True, max_length=30),
                   "name": row.text(1, required=True), "subproject": subproject_code(row, 2, False),
@@ -357,6 +390,7 @@ def _parse(project, sheets, errors: Errors) -> dict:
                   "target": row.number(8, digits=14, places=4),
                   "target_date": row.day(9), "effective_from": row.day(10),
                   "reason": row.text(11)}
+        _keep_meaning(row, values, reported.get(values["code"]))
         once(METRICS, row, values["code"], 0)
         parsed[METRICS.name].append((row, values))
     for row in sheets[BUDGET.name]:
@@ -378,8 +412,25 @@ def _parse(project, sheets, errors: Errors) -> dict:
     return parsed
 
 
+def _keep_meaning(row: _Cells, values: dict, metric: Metric | None) -> None:
+    if metric is None:
+        return
+    kept = ((2, "subproject", metric.subproject.code if metric.subproject else ""),
+            (3, "kind", metric.kind), (5, "frequency", metric.frequency),
+            (6, "cumulative", metric.cumulative))
+    for index, key, current in kept:
+        if values[key] is not None and values[key] != current:
+            row._error(index, _("Metric %(code)s already has reported values, so its “%(column)s” "
+                                "cannot change: that would change what the reported figures mean. "
+                                "Keep it as it was, or add a new metric with a new code.")
+                       % {"code": metric.code, "column": row.sheet.headers[index]})
+
+
 @transaction.atomic
 def _write(project, parsed) -> PlanImportResult:
+    # One import of a project's plan at a time: a second one (a double click, another tab)
+    # waits and then finds the first one's rows instead of adding them again.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     result = PlanImportResult()
     wps = {w.code: w for w in WorkPackage.objects.filter(project=project)}
     for _row, v in parsed[WORK_PACKAGES.name]:
