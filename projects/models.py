@@ -258,3 +258,23 @@ class Membership(ProjectAudited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} ({self.project.code})"
+
+
+class UserProfile(models.Model):
+    """What the portal remembers of a login besides the account: the language the person
+    chose in the language menu. Pages, e-mails and the Excel import's answers use it
+    (projects.languages)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
+        verbose_name=_("user account"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'})"

@@ -390,6 +390,11 @@ class GeneratedDocument(models.Model):
         FINAL = "final", _("phase final report")
         EVALUATION = "evaluation", _("evaluation report")
 
+    class Language(models.TextChoices):
+        """The documents are written in Finnish or Swedish, the regions' official languages."""
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
@@ -421,6 +426,8 @@ class GeneratedDocument(models.Model):
     data_checksum = models.CharField(_("checksum of the data"), max_length=64, blank=True)
     file_checksum = models.CharField(_("checksum of the file"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language of the document"), max_length=8,
+                                choices=Language.choices, default=Language.FINNISH)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -437,4 +444,5 @@ class GeneratedDocument(models.Model):
     @property
     def filename(self) -> str:
         when = f"-{self.month:%Y-%m}" if self.month else ""
-        return f"{self.project.code}-{self.kind}{when}.pdf"
+        language = "" if self.language == self.Language.FINNISH else f"-{self.language}"
+        return f"{self.project.code}-{self.kind}{when}{language}.pdf"

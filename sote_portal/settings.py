@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "projects.languages.UserLanguageMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,6 +192,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of writing months (5/2022), dates (10.6.2022), times (klo 6.45) and numbers
+# (decimal comma, a narrow no-break space between thousands) per language; projects.formatting
+# writes the same for e-mails, workbooks and PDFs.
+FORMAT_MODULE_PATH = ["sote_portal.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
@@ -223,6 +228,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sote-portal <noreply@localhost>")
+# The portal's address as its users reach it: the links in e-mails start with it.
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
 
 # Celery: with REDIS_URL unset, tasks run in-process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from projects.languages import set_language
+
 # JSON under /api/, the portal's pages elsewhere.
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"
@@ -13,6 +15,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language menu remembers a signed-in user's choice (before Django's own i18n URLs).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

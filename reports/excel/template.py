@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Metric
-from projects.formatting import LIGHT_NAMES_FI, PHASE_NAMES_FI
+from projects.formatting import format_month, light_keywords, phase_keywords, yes_no_keywords
 from projects.models import Project
 from projects.spreadsheets import is_formula_like
 from reports import selectors
@@ -25,7 +25,6 @@ from reports.excel.format import (
     REPORT_FIELDS,
     REPORT_HEADERS,
     REPORTS_SHEET,
-    YES_NO_NAMES,
     clean_text,
     row_digest,
 )
@@ -60,9 +59,9 @@ def _metric_cell(row: selectors.MetricRow):
     if value.value is None:
         return value.text_value or None
     if row.metric.kind == Metric.Kind.YES_NO:
-        return YES_NO_NAMES[0] if value.value else YES_NO_NAMES[1]
+        return yes_no_keywords()[0] if value.value else yes_no_keywords()[1]
     if row.metric.kind == Metric.Kind.PHASE and value.value in (1, 2, 3, 4):
-        return PHASE_NAMES_FI[int(value.value) - 1]
+        return phase_keywords()[int(value.value) - 1]
     return _number_cell(value.value)
 
 
@@ -134,13 +133,13 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         for r in MonthlyReport.objects.filter(subproject__in=subprojects, period=month)
     }
     workbook = Workbook()
-    workbook.properties.title = f"{project.code} {month:%m/%Y}"
+    workbook.properties.title = f"{project.code} {format_month(month)}"
 
     sheet = _sheet(workbook, REPORTS_SHEET, REPORT_HEADERS, REPORT_WIDTHS, first=True)
     for number, sub in enumerate(subprojects, start=2):
         report = reports.get(sub.pk)
         cells = [
-            LIGHT_NAMES_FI.get(report.light, "") if report else "",
+            light_keywords().get(report.light, "") if report else "",
             report.progress if report else None,
             *[getattr(report, name) if report else "" for name in REPORT_FIELDS[2:]],
         ]
@@ -154,7 +153,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         )
     last = len(subprojects) + 1
     if subprojects:
-        lights = _list_validation(list(LIGHT_NAMES_FI.values()), REPORT_HEADERS[3])
+        lights = _list_validation(list(light_keywords().values()), REPORT_HEADERS[3])
         lights.add(f"D2:D{last}")
         progress = DataValidation(
             type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
@@ -166,8 +165,8 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         sheet.add_data_validation(progress)
 
     sheet = _sheet(workbook, METRICS_SHEET, METRIC_HEADERS, METRIC_WIDTHS)
-    yes_no = _list_validation(YES_NO_NAMES, METRIC_HEADERS[6])
-    phases = _list_validation(PHASE_NAMES_FI, METRIC_HEADERS[6])
+    yes_no = _list_validation(yes_no_keywords(), METRIC_HEADERS[6])
+    phases = _list_validation(phase_keywords(), METRIC_HEADERS[6])
     number = 1
     for sub in subprojects:
         report = reports.get(sub.pk)

@@ -5,18 +5,21 @@ import copy
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from projects.formatting import decimal_comma
+from projects.formatting import format_number
 from projects.models import Phase, Project
 from reports.pdf.render import render_pdf
 from workpackages.models import Subproject
 
+# The headings of a work package's narrative sections, in the document's language.
 SECTIONS = [
-    ("objectives", "Tavoitteet"),
-    ("why", "Miksi työtä tehdään?"),
-    ("achieved", "Mitä saatiin aikaan?"),
-    ("next_steps", "Mitä seuraavaksi?"),
-    ("lessons", "Oppeja tuleville kehittäjille"),
+    ("objectives", gettext_lazy("Objectives")),
+    ("why", gettext_lazy("Why is the work done?")),
+    ("achieved", gettext_lazy("What was achieved?")),
+    ("next_steps", gettext_lazy("What next?")),
+    ("lessons", gettext_lazy("Lessons for future developers")),
 ]
 
 
@@ -25,7 +28,7 @@ def millions(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     value = (Decimal(amount) / Decimal(1_000_000)).quantize(Decimal("0.1"))
-    return decimal_comma(value) + " milj. €"
+    return _("%(amount)s million €") % {"amount": format_number(value)}
 
 
 def collect(*, project: Project, phase: Phase, month=None) -> dict:
@@ -42,7 +45,7 @@ def collect(*, project: Project, phase: Phase, month=None) -> dict:
             "benefit_goals": [g.name for g in wp.benefit_goals.all()],
             "leads": [o.name for o in wp.lead_organisations.all()],
             "lead_people": [p.name for p in wp.lead_people.all()],
-            "sections": [{"title": title, "text": getattr(wp, field)}
+            "sections": [{"title": str(title), "text": getattr(wp, field)}
                          for field, title in SECTIONS if getattr(wp, field)],
             "outputs": [{"name": o.name, "kind": o.get_kind_display(), "url": o.url}
                         for o in wp.outputs.all()],

@@ -5,11 +5,13 @@ toimenpiteet, then the timeline of its subprojects, then metrics against targets
 import copy
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from indicators.models import Metric, MetricTarget, MetricValue
-from projects.formatting import LIGHT_NAMES_FI
+from projects.formatting import format_date, format_month, format_number, light_name
 from projects.models import Project
 from reports.models import MonthlyReport, ProjectRollup
 from reports.pdf.charts import series_svg, timeline_svg
@@ -23,7 +25,8 @@ def _num(value) -> str | None:
 
 
 def _light_word(light: str) -> str:
-    return LIGHT_NAMES_FI.get(light, light) if light else "–"
+    """The light's name in the document's language (the active one while it is made)."""
+    return light_name(light) if light else "–"
 
 
 def collect(*, project: Project, month: dt.date, phase=None) -> dict:
@@ -71,7 +74,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
     return {
         "project": {"code": project.code, "name": project.name, "region": project.region.name,
                     "administrator": project.administrator.name},
-        "month": month.isoformat(), "month_label": f"{month.month}/{month.year}",
+        "month": month.isoformat(), "month_label": format_month(month),
         "summary": (rollup.narrative or rollup.narrative_draft) if rollup else "",
         "completeness": {"expected": rollup.expected, "reported": rollup.reported,
                          "approved": rollup.approved} if rollup else None,
@@ -114,11 +117,12 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
     return rows
 
 
-def _date_fi(iso: str | None) -> str:
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day}.{day.month}.{day.year}"
+def _date_text(iso: str | None) -> str:
+    return format_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def _number_text(number: str | None) -> str | None:
+    return None if number is None else format_number(Decimal(number))
 
 
 def render(data: dict) -> bytes:
@@ -129,7 +133,7 @@ def render(data: dict) -> bytes:
     for wp in data["work_packages"]:
         wp["timeline_svg"] = timeline_svg(
             months=months, rows=wp["timeline"], marker=marker,
-            title=f"Aikataulu: {wp['name']}",
+            title=_("Timeline: %(name)s") % {"name": wp["name"]},
         ) if wp["timeline"] else ""
     for metric in data["metrics"]:
         points = [(index[m], float(v)) for m, v in metric["series"] if m in index]
@@ -139,6 +143,8 @@ def render(data: dict) -> bytes:
             target=float(metric["target"]) if metric["target"] else None,
             title=f"{metric['code']} {metric['name']}",
         )
-        metric["baseline_date_fi"] = _date_fi(metric["baseline_date"])
-        metric["target_date_fi"] = _date_fi(metric["target_date"])
+        metric["baseline_date_text"] = _date_text(metric["baseline_date"])
+        metric["target_date_text"] = _date_text(metric["target_date"])
+        for field in ("value", "baseline", "target"):
+            metric[field] = _number_text(metric[field])
     return render_pdf("reports/pdf/monthly.html", data)
