@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
@@ -242,7 +243,8 @@ class Membership(ProjectAudited, models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.CharField(
-        _("title"), max_length=120, blank=True, help_text=_("E.g. hankepäällikkö.")
+        pgettext_lazy("a person's job title", "title"), max_length=120, blank=True,
+        help_text=_("E.g. hankepäällikkö.")
     )
 
     class Meta:

@@ -168,7 +168,7 @@ def _tell_steering_group(document: GeneratedDocument) -> None:
     ).exclude(person__user__email="").select_related("person__user__profile")]
 
     def write(user):
-        subject = _("%(project)s: the monthly report %(month)s is ready") % {
+        subject = _("%(project)s: the status report %(month)s is ready") % {
             "project": document.project.code, "month": format_month(document.month)}
         return (subject, _("The monthly status report is ready to read in the portal."),
                 _documents_path(document))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.audit import ProjectAudited
 from projects.models import Project
@@ -185,7 +186,7 @@ class EvaluationRound(ProjectAudited, models.Model):
     """A dated self-evaluation of a project (lähtötilanne, väliarviointi, loppuarviointi)."""
 
     class Kind(models.TextChoices):
-        BASELINE = "baseline", _("baseline")
+        BASELINE = "baseline", pgettext_lazy("evaluation round", "baseline")
         INTERIM = "interim", _("interim evaluation")
         FINAL = "final", _("final evaluation")
 
@@ -195,7 +196,8 @@ class EvaluationRound(ProjectAudited, models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("the heading of an evaluation round", "title"),
+                             max_length=200)
     summary = models.TextField(_("Monitoring and evaluation results"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

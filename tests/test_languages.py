@@ -149,8 +149,8 @@ def test_the_steering_group_is_told_one_by_one_in_each_ones_language(cast):
                                                   requested_by=cast.manager)
     document_rendering.document_render(document_id=document.pk)
     ready = {m.to[0]: m for m in mail.outbox}
-    assert ready["styr@example.test"].subject == "HANKE-A: månadsrapporten 5/2022 är klar"
-    assert ready["ohjaaja@example.test"].subject == "HANKE-A: kuukausiraportti 5/2022 on valmis"
+    assert ready["styr@example.test"].subject == "HANKE-A: lägesrapporten 5/2022 är klar"
+    assert ready["ohjaaja@example.test"].subject == "HANKE-A: tilannekuva 5/2022 on valmis"
     ids = {m.extra_headers["Message-ID"] for m in ready.values()}
     assert len(ids) == 2  # a Message-ID per recipient
     assert f"document-{document.pk}-ready-{second.pk}@" in ready["styr@example.test"].extra_headers[
@@ -169,7 +169,7 @@ def test_a_swedish_monthly_pdf_is_marked_swedish_and_has_swedish_headings(cast):
         pdf = monthly.render(monthly.collect(project=cast.project, month=cast.month))
     assert pdf_language(pdf) == "sv"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    for heading in ["Lägesbild 5/2022", "Delområde", "Statusljus", "Mål",
+    for heading in ["Lägesrapport 5/2022", "Delområde", "Statusljus", "Mål",
                     "Läge / viktigaste resultat", "Framsteg / kommande åtgärder", "gul",
                     "Grå text = börjar senare", "huvudman", "sida 1 / "]:
         assert heading in text, heading
