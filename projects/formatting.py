@@ -122,8 +122,10 @@ def format_number(number: Decimal | float | int | None, decimal_places: int | No
 
 
 def decimal_comma(number: Decimal | float | int) -> str:
-    """A number as the Finnish write it: Decimal('3.50') -> '3,5', Decimal('1E+2') -> '100'.
-    A float (a chart's axis) is written short: 12.5 -> '12,5', 1e6 -> '1e+06'."""
+    """A number as typed into a field: Decimal('3.50') -> '3,5', Decimal('1E+2') -> '100',
+    without thousands separators (the value a form puts back in its input, a message's
+    limit). A float (a chart's axis) is written short: 12.5 -> '12,5', 1e6 -> '1e+06'.
+    Figures for reading use format_number."""
     text = f"{number:g}" if isinstance(number, float) else f"{Decimal(number).normalize():f}"
     return text.replace(".", ",")
 

@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -17,6 +18,12 @@ from projects.models import UserProfile
 
 SESSION_KEY = "portal_language"
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+# django-auditlog names its actions (LogEntry.Action) in English only: the portal's catalogues
+# translate them (the audit page and the admin show get_action_display in the reader's
+# language). Listed here so that makemessages keeps them.
+AUDITLOG_ACTIONS = (gettext_noop("create"), gettext_noop("update"), gettext_noop("delete"),
+                    gettext_noop("access"))
 
 
 def user_language(user) -> str:

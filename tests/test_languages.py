@@ -245,3 +245,16 @@ def test_light_keywords_in_both_languages(word, light):
                                         ("ibruktagande", 3), ("etablerad", 4), ("x", None)])
 def test_phase_keywords_in_both_languages(word, phase):
     assert formatting.phase_from_keyword(word) == phase
+
+
+# --- The audit trail in the reader's language -----------------------------------------------
+
+
+def test_the_audit_trail_names_actions_and_fields_in_swedish(client, cast):
+    cast.subproject.name = "Digitiimi 2"
+    cast.subproject.save()
+    swedish(cast.manager)
+    client.force_login(cast.manager)
+    page = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
+    assert "<td>ändring</td>" in page and "<td>update</td>" not in page
+    assert "<strong>Namn</strong>: Digitiimi → Digitiimi 2" in page
