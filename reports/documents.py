@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.services import check_period
 from projects import permissions
+from projects.formatting import format_time
 from projects.models import Phase, Project
 from reports import tasks
 from reports.models import GeneratedDocument
@@ -32,7 +33,7 @@ class DocumentLimitReached(Exception):
         super().__init__(_(
             "You have asked for %(limit)d documents within an hour, the most allowed. You can "
             "ask for the next one at %(time)s."
-        ) % {"limit": limit, "time": formats.time_format(timezone.localtime(retry_at))})
+        ) % {"limit": limit, "time": format_time(retry_at)})
 
     @property
     def retry_after_seconds(self) -> int:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.audit import ProjectAudited
+from projects.formatting import format_date, format_month
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
@@ -213,7 +214,7 @@ class EvaluationRound(ProjectAudited, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} {self.date:%d.%m.%Y} {self.title}"
+        return f"{self.project.code} {format_date(self.date)} {self.title}"
 
 
 class EvaluationNarrative(ProjectAudited, models.Model):
@@ -441,7 +442,8 @@ class GeneratedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} {self.get_kind_display()} {self.month or ''}".strip()
+        month = format_month(self.month) if self.month else ""
+        return f"{self.project.code} {self.get_kind_display()} {month}".strip()
 
     @property
     def filename(self) -> str:

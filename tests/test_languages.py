@@ -73,6 +73,15 @@ def test_templates_write_the_same_forms():
             "10.6.2022 klo 6.45")
 
 
+@pytest.mark.parametrize("language,said", [("fi", "Voit tilata seuraavan klo 6.45."),
+                                           ("sv", "Du kan beställa nästa kl. 6.45.")])
+def test_a_message_says_the_time_once_as_klo(language, said):
+    with translation.override(language):
+        message = str(documents.DocumentLimitReached(
+            limit=3, retry_at=dt.datetime(2022, 6, 10, 3, 45, tzinfo=dt.UTC)))
+    assert message.endswith(said)
+
+
 def test_pages_write_months_as_5_2022_and_times_as_klo(client, cast):
     factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
                                    state="submitted",
