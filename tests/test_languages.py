@@ -267,3 +267,17 @@ def test_the_audit_trail_names_actions_and_fields_in_swedish(client, cast):
     page = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
     assert "<td>ändring</td>" in page and "<td>update</td>" not in page
     assert "<strong>Namn</strong>: Digitiimi → Digitiimi 2" in page
+
+
+def test_a_documents_data_and_checksum_are_the_same_in_every_language(cast):
+    factories.MetricFactory(project=cast.project, subproject=cast.subproject, code="1.1.1",
+                            name="Asiakkaat")
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
+                                   state="approved", light="green")
+    collected = {}
+    for language in ("fi", "sv"):
+        with translation.override(language):
+            collected[language] = monthly.collect(project=cast.project, month=cast.month)
+    assert collected["fi"] == collected["sv"]
+    assert document_rendering.data_checksum(collected["fi"]) == (
+        document_rendering.data_checksum(collected["sv"]))

@@ -58,7 +58,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
             light = report.light if report else ("grey" if sub.starts_later else "")
             rows.append({
                 "code": sub.code, "name": sub.name, "objective": sub.objective,
-                "light": light, "light_word": _light_word(light),
+                "light": light,
                 "situation": report.situation if report else "",
                 "next_steps": report.next_steps if report else "",
                 "grey": sub.starts_later, "star": sub.carried_over,
@@ -68,7 +68,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
         light = wp_lights.get(wp.pk, "")
         work_packages.append({
             "code": wp.code, "name": wp.name, "description": wp.description,
-            "light": light, "light_word": _light_word(light),
+            "light": light,
             "rows": rows, "timeline": timeline,
         })
     return {
@@ -104,7 +104,7 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
             continue
         rows.append({
             "code": metric.code, "name": metric.name, "unit": metric.unit,
-            "kind": metric.get_kind_display(),
+            "kind": metric.kind,
             "value": _num(values.get(month)),
             "baseline": _num(target.baseline_value) if target else None,
             "baseline_date": target.baseline_date.isoformat() if target and target.baseline_date
@@ -130,7 +130,12 @@ def render(data: dict) -> bytes:
     months = [dt.date.fromisoformat(m) for m in data["months"]]
     marker = dt.date.fromisoformat(data["month"])
     index = {m.isoformat(): i for i, m in enumerate(months)}
+    # Words in the document's language are added here, not collected: the data, and so its
+    # checksum, are the same whatever the language of the document.
     for wp in data["work_packages"]:
+        wp["light_word"] = _light_word(wp["light"])
+        for row in wp["rows"]:
+            row["light_word"] = _light_word(row["light"])
         wp["timeline_svg"] = timeline_svg(
             months=months, rows=wp["timeline"], marker=marker,
             title=_("Timeline: %(name)s") % {"name": wp["name"]},
@@ -143,6 +148,7 @@ def render(data: dict) -> bytes:
             target=float(metric["target"]) if metric["target"] else None,
             title=f"{metric['code']} {metric['name']}",
         )
+        metric["kind"] = Metric.Kind(metric["kind"]).label
         metric["baseline_date_text"] = _date_text(metric["baseline_date"])
         metric["target_date_text"] = _date_text(metric["target_date"])
         for field in ("value", "baseline", "target"):
