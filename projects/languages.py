@@ -71,6 +71,15 @@ def _apply_at_login(sender, request, user, **kwargs) -> None:
         request.LANGUAGE_CODE = language
 
 
+def _session_language(request: HttpRequest) -> str | None:
+    """The remembered language of the session, without opening a session the request does not
+    have (an API call with a token stays free of Vary: Cookie)."""
+    session = getattr(request, "session", None)
+    if session is None or not (session.session_key or session.modified):
+        return None
+    return session.get(SESSION_KEY)
+
+
 class UserLanguageMiddleware:
     """After the authentication middleware: a signed-in user's remembered language wins over
     the browser's cookie and Accept-Language (so a shared or new browser shows their
@@ -80,12 +89,12 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        language = _session_language(request)
         if language in LANGUAGE_CODES and request.user.is_authenticated:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        language = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        language = _session_language(request)
         if (language in LANGUAGE_CODES and request.user.is_authenticated
                 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
                 and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language):
