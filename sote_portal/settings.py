@@ -3,6 +3,7 @@ environment; the defaults are for a developer's machine (SQLite, Celery in-proce
 
 import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -230,6 +231,8 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sote-portal <noreply@localhost>")
 # The portal's address as its users reach it: the links in e-mails start with it.
 PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", PORTAL_URL):
+    raise ImproperlyConfigured(f"PORTAL_URL must be an http(s) address, not {PORTAL_URL!r}")
 
 # Celery: with REDIS_URL unset, tasks run in-process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
