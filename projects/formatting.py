@@ -13,6 +13,7 @@ The names of the status lights and of the phase scale are keyed by the stored va
 names the Excel import accepts are in LIGHT_KEYWORDS and PHASE_KEYWORDS."""
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from django.utils import formats, timezone, translation
@@ -74,14 +75,19 @@ def yes_no_keywords() -> tuple[str, str]:
     return YES_NO_NAMES_SV if _swedish() else YES_NO_NAMES_FI
 
 
+def _word(text: str) -> str:
+    """A typed word as the tables hold it: composed (a Mac writes ö as o + ¨), lower case."""
+    return unicodedata.normalize("NFC", text).strip().lower()
+
+
 def light_from_keyword(text: str) -> str | None:
     """'grön', 'vihreä', 'vihrea', 'green' -> 'green'; None when the word names no light."""
-    return LIGHT_KEYWORDS.get(text.strip().lower())
+    return LIGHT_KEYWORDS.get(_word(text))
 
 
 def phase_from_keyword(text: str) -> int | None:
     """'ibruktagande', 'käyttöönotto', 'kayttoonotto' -> 3; None when it names no phase."""
-    return PHASE_KEYWORDS.get(text.strip().lower())
+    return PHASE_KEYWORDS.get(_word(text))
 
 
 def format_month(month: dt.date) -> str:

@@ -201,6 +201,17 @@ def test_the_document_request_form_stores_the_language_and_the_worker_writes_in_
         assert pdf_language(document.file.read()) == lang
 
 
+def test_a_tampered_document_language_on_the_form_is_refused(client, cast):
+    client.force_login(cast.manager)
+    url = reverse("reports:documents", args=[cast.project.pk])
+    response = client.post(url, {"kind": "monthly", "month": "5/2022", "language": "de"})
+    assert response.status_code == 422
+    assert "Valitse oikea vaihtoehto" in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
+    page = client.get(url).content.decode()
+    assert "<legend>Asiakirjan kieli</legend>" in page.replace("\n", "")
+
+
 def test_a_tampered_document_language_is_refused(cast):
     with pytest.raises(documents.ValidationError):
         documents.document_request(project=cast.project, kind="monthly", user=cast.manager,
@@ -244,6 +255,7 @@ def test_excel_reads_swedish_names_and_answers_in_swedish(client, cast):
 
 @pytest.mark.parametrize("word,light", [("vihreä", "green"), ("vihrea", "green"),
                                         ("GRÖN", "green"), ("grå", "grey"), ("gra", "grey"),
+                                        ("gro\u0308n", "green"), (" röd ", "red"),
                                         ("green", "green"), ("lila", None)])
 def test_light_keywords_in_both_languages(word, light):
     assert formatting.light_from_keyword(word) == light
