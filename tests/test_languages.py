@@ -293,3 +293,12 @@ def test_a_documents_data_and_checksum_are_the_same_in_every_language(cast):
     assert collected["fi"] == collected["sv"]
     assert document_rendering.data_checksum(collected["fi"]) == (
         document_rendering.data_checksum(collected["sv"]))
+
+
+def test_the_summary_draft_is_written_in_finnish_whoever_recomputes_it(cast):
+    factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
+                                   state="approved", light="yellow", situation="Etenee.")
+    with translation.override("sv"):
+        draft = rollup_compute(project=cast.project, month=cast.month).narrative_draft
+    assert "keltainen" in draft and "gul" not in draft
+    assert rollup_compute(project=cast.project, month=cast.month).narrative_draft == draft
