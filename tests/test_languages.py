@@ -82,6 +82,15 @@ def test_a_message_says_the_time_once_as_klo(language, said):
     assert message.endswith(said)
 
 
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_dashboards_figures_use_the_same_separators(language):
+    template = Template("{% load dashboards %}{{ money|eur }} {{ value|num }} {{ share|pct:1 }}")
+    with translation.override(language):
+        said = template.render(Context({"money": 3300000, "value": Decimal("1234.5"),
+                                        "share": 42.25}))
+    assert said == f"3{NNBSP}300{NNBSP}000\u00a0€ 1{NNBSP}234,5 42,2\u00a0%"
+
+
 def test_pages_write_months_as_5_2022_and_times_as_klo(client, cast):
     factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
                                    state="submitted",
