@@ -3,8 +3,13 @@
 The validators come from one aggregate query over the response's rows — their count and
 newest `updated_at` (and those of nested rows) — before any row is read, so an unchanged
 export costs one small query. The ETag also covers the request (path, parameters, format,
-language) and what the reader may see, so two readers never share a validator. It is a weak
-ETag: equal ETags mean equal data, not byte-identical encodings.
+language, media type) and what the reader may see, so two readers never share a validator.
+
+The ETag is strong (RFC 9110, 8.8.1): the same data asked the same way gives the same bytes
+(rows in a fixed order, JSON-stat's mappings too, no time of the answer in the body), so
+`If-Match` compares it strongly as the RFC says and holds until the data changes;
+`If-None-Match` compares weakly and answers 304. Only the browsable pages (format=api, HTML
+for people, with the reader's name and a CSRF token) get a weak one.
 
 Last-Modified has whole seconds, and a change can still come in the second it names (or be
 committed a moment after it was stamped). So a Last-Modified never names a second that may
@@ -71,12 +76,16 @@ def validators_for(request, queryset: QuerySet, *, nested: tuple[str, ...] = (),
              if value is not None]
     newest = max(dates) if dates else None
     reader = reader_for(request)
+    fmt = request.accepted_renderer.format
     parts = [
-        request.path, sorted(request.query_params.lists()), request.accepted_renderer.format,
+        request.scheme, request.get_host(),  # the page links are absolute URLs
+        request.path, sorted(request.query_params.lists()), fmt,
+        str(request.accepted_media_type),  # e.g. "application/json; indent=2"
         get_language(), reader.cache_key, sorted((k, str(v)) for k, v in stamp.items()), extra,
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return Validators(etag=f'W/"{digest}"', last_modified=newest)
+    weak = "W/" if fmt == "api" else ""
+    return Validators(etag=f'{weak}"{digest}"', last_modified=newest)
 
 
 def not_modified(request, validators: Validators):

@@ -13,6 +13,7 @@
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
@@ -69,7 +70,9 @@ def _header(description, schema: dict, required: bool = False) -> dict:
 def validator_headers() -> dict:
     """The validators of a 200 or a 304 (Cache-Control and Vary come along, undescribed)."""
     return {
-        "ETag": _header(_("Version of the data: send it back in If-None-Match."),
+        "ETag": _header(_("Version of the data, a strong validator: send it back in "
+                          "If-None-Match, or in If-Match to be answered only while the data "
+                          "is that version."),
                         {"type": "string", "pattern": '^(W/)?"[^"]*"$'}, required=True),
         "Last-Modified": _header(_("When the newest row changed (absent when there are no "
                                    "rows): send it back in If-Modified-Since."),
@@ -195,3 +198,102 @@ class DocsView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_favicon():
         return static("vendor/swagger-ui/favicon-32x32.png")
+
+
+def _described(description, schema: dict) -> dict:
+    return {**schema, "description": str(description)}
+
+
+def jsonstat_dataset_schema() -> dict:
+    """The JSON-stat 2.0 dataset the metric values are given as (`format=jsonstat`, see
+    api.jsonstat), in OpenAPI 3.0's words: every property the API writes, with its type."""
+    codes = {"type": "array", "items": {"type": "string"}}
+    unit = {
+        "type": "object", "required": ["decimals"],
+        "properties": {
+            "decimals": _described(_("Decimals to show the values with."),
+                                   {"type": "integer", "minimum": 0}),
+            "label": _described(_("Name of the unit."), {"type": "string"}),
+            "symbol": _described(_("Symbol of the unit, e.g. %."), {"type": "string"}),
+            "position": _described(_("Where the symbol goes."),
+                                   {"type": "string", "enum": ["end"]}),
+        },
+    }
+    category = {
+        "type": "object", "required": ["index", "label"],
+        "properties": {
+            "index": _described(_("Position of each category (by its id) in the cube."), {
+                "type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}),
+            "label": _described(_("Label of each category in the language asked for."), {
+                "type": "object", "additionalProperties": {"type": "string"}}),
+            "unit": _described(_("The metric dimension only: the unit of each metric."), {
+                "type": "object", "additionalProperties": unit}),
+        },
+    }
+    dimension = {
+        "type": "object", "required": ["label", "category"],
+        "properties": {
+            "label": _described(_("Name of the dimension."), {"type": "string"}),
+            "category": _described(_("The categories of the dimension."), category),
+        },
+    }
+    return {
+        "type": "object",
+        "description": str(_("A JSON-stat 2.0 dataset (json-stat.org): the metric values as a "
+                             "cube of metric × region × period × disaggregation category "
+                             "(with geo=project also the project).")),
+        "required": ["version", "class", "label", "source", "note", "id", "size", "role",
+                     "dimension", "value", "extension"],
+        "properties": {
+            "version": _described(_("Always 2.0."), {"type": "string", "enum": ["2.0"]}),
+            "class": _described(_("Always dataset."), {"type": "string", "enum": ["dataset"]}),
+            "label": _described(_("Title of the dataset."), {"type": "string"}),
+            "source": _described(_("Where the data comes from."), {"type": "string"}),
+            "updated": _described(_("When the selection last changed (UTC); missing when it "
+                                    "never had values."), {"type": "string",
+                                                           "format": "date-time"}),
+            "note": _described(_("Notes on the methodology."), codes),
+            "id": _described(_("The dimensions in cube order."), {
+                "type": "array", "items": {"type": "string", "enum": [
+                    "metric", "project", "region", "period", "category"]}}),
+            "size": _described(_("Number of categories of each dimension."), {
+                "type": "array", "items": {"type": "integer", "minimum": 1}}),
+            "role": _described(_("Which dimension is the metric, the geography and time."), {
+                "type": "object", "required": ["metric", "geo", "time"],
+                "properties": {name: _described(description, codes) for name, description in [
+                    ("metric", _("The metric dimension.")), ("geo", _("The region dimension.")),
+                    ("time", _("The period dimension."))]}}),
+            "dimension": _described(_("Each dimension by its id."), {
+                "type": "object", "additionalProperties": dimension}),
+            "value": _described(_("The values in row-major cube order: an array with null for "
+                                  "an empty cell, or for a mostly empty cube an object from "
+                                  "cell index to value."), {"oneOf": [
+                {"type": "array", "items": {"type": "number", "nullable": True}},
+                {"type": "object", "additionalProperties": {"type": "number"}},
+            ]}),
+            "status": _described(_("By cell index: p provisional (not approved yet), r revised "
+                                   "(published again after a reopening); missing for none."), {
+                "type": "object", "additionalProperties": {"type": "string",
+                                                           "enum": ["p", "r"]}}),
+            "extension": _described(_("lang: the language of the labels; rows: the number of "
+                                      "values; status: what each status code means."), {
+                "type": "object", "required": ["lang", "rows", "status"],
+                "properties": {
+                    "lang": _described(_("Language of the labels."), {
+                        "type": "string", "enum": ["fi", "sv", "en"]}),
+                    "rows": _described(_("Number of values."), {"type": "integer",
+                                                                "minimum": 0}),
+                    "status": _described(_("What each status code means."), {
+                        "type": "object", "additionalProperties": {"type": "string"}}),
+                }}),
+        },
+    }
+
+
+class JsonStatDatasetExtension(OpenApiSerializerExtension):
+    """The component JsonStatDataset, written out (a serializer cannot say a JSON-stat cube)."""
+
+    target_class = "api.serializers.values.JsonStatDatasetSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        return jsonstat_dataset_schema()

@@ -1,6 +1,7 @@
 """Reads of the API: per endpoint the rows the reader may see, with the joins and prefetches
 that keep the number of queries of a page fixed whatever its size."""
 
+from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 
 from api import access
@@ -11,7 +12,7 @@ from indicators.models import (
     MetricValue,
     ValueWithdrawal,
 )
-from projects.models import Organisation, Phase, Project, Region
+from projects.models import BenefitGoal, Organisation, Phase, Project, Region
 from reports.models import (
     EvaluationNarrative,
     EvaluationRound,
@@ -94,6 +95,19 @@ def metric_values(request) -> QuerySet[MetricValue]:
     return access.scope_values(request, MetricValue.objects.all())
 
 
+# The rows a metric value's JSON row, CSV line and JSON-stat labels take codes and names
+# from (they have a change time each; a disaggregation's code alone has none).
+VALUE_REFERENCES = (Metric, DisaggregationCategory, Project, Region, BenefitGoal, Goal,
+                    Subproject, WorkPackage)
+
+
+def value_references_stamp() -> str:
+    """When any row a metric value's answer names last changed: part of its ETag, so a
+    renamed metric or region changes the ETag of the answers that name it."""
+    return "|".join(str(model.objects.aggregate(newest=Max("updated_at"))["newest"])
+                    for model in VALUE_REFERENCES)
+
+
 def value_withdrawals(request) -> QuerySet[ValueWithdrawal]:
     """Withdrawals of published values in the projects the reader may read."""
     return access.scope_by_project(
@@ -156,3 +170,16 @@ def evaluation_rounds(request) -> QuerySet[EvaluationRound]:
 
 def documents(request) -> QuerySet[GeneratedDocument]:
     return access.scope_documents(request, GeneratedDocument.objects.select_related("project"))
+
+
+def context_metrics(request) -> QuerySet[Metric]:
+    """The metrics the reader may see that name a Sotkanet indicator (their context is THL's
+    published statistics; the metric's project decides who sees that it is compared)."""
+    return access.scope_by_project(
+        request, Metric.objects.filter(sotkanet_indicator__isnull=False)
+        .select_related("project", "project__region"))
+
+
+def sotkanet_country() -> int:
+    """Sotkanet's region id of the whole country."""
+    return settings.SOTKANET_COUNTRY_REGION

@@ -4,7 +4,7 @@ from rest_framework import routers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from api import value_views, views
+from api import context_views, value_views, views
 from api.errors import JsonErrorsMixin
 from api.renderers import JSONRenderer
 from api.schema import POSTPROCESSING_HOOKS, DocsView
@@ -46,6 +46,7 @@ router.register("actual-costs", views.ActualCostViewSet, basename="actual-cost")
 router.register("risks", views.RiskViewSet, basename="risk")
 router.register("evaluation-rounds", views.EvaluationRoundViewSet, basename="evaluation-round")
 router.register("documents", views.DocumentViewSet, basename="document")
+router.register("context", context_views.ContextViewSet, basename="context")
 
 
 class NotFoundView(JsonErrorsMixin, APIView):

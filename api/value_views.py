@@ -31,8 +31,9 @@ from api.viewsets import ReadOnlyApiViewSet, csv_response, stream_response
 JSONSTAT_PARAMETERS = [
     OpenApiParameter("lang", str, enum=list(jsonstat.LANGUAGES), description=_(
         "JSON-stat only: language of the labels (default: the request's language).")),
-    OpenApiParameter("geo", str, enum=list(jsonstat.GEO_DIMENSIONS), description=_(
-        "JSON-stat only: the second dimension, project (default) or region.")),
+    OpenApiParameter("geo", str, enum=list(jsonstat.GROUPINGS), description=_(
+        "JSON-stat only: the grouping: region (default: metric × region × period × category) "
+        "or project (metric × project × region × period × category).")),
 ]
 CSV_RESPONSE = {"type": "string", "description": "CSV with the columns of the JSON rows."}
 
@@ -49,6 +50,9 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
     def newest_removal(self):
         return selectors.newest_withdrawal(self.request)
 
+    def validator_extra(self) -> str:
+        return selectors.value_references_stamp()
+
     def extra_query_parameters(self) -> list:
         return JSONSTAT_PARAMETERS if self.action == "list" else []
 
@@ -58,12 +62,12 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
         lang = params.get("lang") or (get_language() or "fi")[:2]
         if not params.get("lang") and lang not in jsonstat.LANGUAGES:
             lang = "fi"
-        geo = params.get("geo") or "project"
+        geo = params.get("geo") or "region"
         errors = {}
         if lang not in jsonstat.LANGUAGES:
             errors["lang"] = [_("Choose fi, sv or en.")]
-        if geo not in jsonstat.GEO_DIMENSIONS:
-            errors["geo"] = [_("Choose project or region.")]
+        if geo not in jsonstat.GROUPINGS:
+            errors["geo"] = [_("Choose region or project.")]
         if errors:
             raise ValidationError(errors)
         return lang, geo
@@ -101,7 +105,8 @@ class MetricValueViewSet(ReadOnlyApiViewSet):
                                 "metric-values", validators)
         if fmt == "jsonstat":
             lang, geo = options
-            return Response(jsonstat.dataset(queryset, geo=geo, lang=lang))
+            return Response(jsonstat.dataset(queryset, geo=geo, lang=lang,
+                                             updated=validators.last_modified))
         page = self.paginate_queryset(exports.value_dicts(queryset))
         return self.get_paginated_response(exports.page_rows(page))
 

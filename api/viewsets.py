@@ -88,10 +88,15 @@ class ReadOnlyApiViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
         newest row getting older never answers If-Modified-Since with a 304."""
         return None
 
+    def validator_extra(self) -> str:
+        """What else the response's bytes depend on (e.g. the rows its labels come from)."""
+        return ""
+
     def validators(self, queryset) -> Validators:
-        validators = validators_for(self.request, queryset, nested=self.nested,
-                                    counted=self.counted)
         removed = self.newest_removal()
+        validators = validators_for(self.request, queryset, nested=self.nested,
+                                    counted=self.counted,
+                                    extra=f"{removed}|{self.validator_extra()}")
         if removed is not None and (validators.last_modified is None
                                     or removed > validators.last_modified):
             validators.last_modified = removed

@@ -9,6 +9,8 @@ from bench.figures import Figure
 from projects.models import Project
 from reports.models import MonthlyReport
 from reports.pdf import monthly
+from reports.pdf.hyphenation import hyphenate_html, hyphenate_word
+from reports.pdf.render import render_html, write_pdf
 from reports.rollups import national_rollup
 
 
@@ -20,6 +22,22 @@ def _render_seconds(project: Project) -> tuple[float, int]:
     return time.perf_counter() - started, len(pdf)
 
 
+def _hyphenation_share(project: Project) -> Figure:
+    """The Voikko pass (cold: no word cached) beside WeasyPrint's layout of the same HTML."""
+    month = MonthlyReport.objects.filter(subproject__project=project).aggregate(
+        last=Max("period"))["last"]
+    html = render_html("reports/pdf/monthly.html", monthly.collect(project=project, month=month))
+    hyphenate_word.cache_clear()
+    started = time.perf_counter()
+    hyphenated = hyphenate_html(html, "fi")
+    voikko = time.perf_counter() - started
+    started = time.perf_counter()
+    write_pdf(hyphenated)
+    layout = time.perf_counter() - started
+    return Figure(f"pdf: Finnish hyphenation of {project.code}'s monthly report", voikko, "s",
+                  f"WeasyPrint layout {layout:.2f} s; aim < 10 %: {voikko / layout:.1%}")
+
+
 def run() -> list[Figure]:
     figures = []
     demo = (Project.objects.exclude(code__startswith="SCALE-").exclude(code__startswith="LOAD-")
@@ -28,6 +46,7 @@ def run() -> list[Figure]:
         seconds, size = _render_seconds(demo)
         figures.append(Figure(f"pdf: monthly report {demo.code} ({demo.n} subprojects)",
                               seconds, "s", f"{size // 1024} KiB"))
+        figures.append(_hyphenation_share(demo))
     scale = Project.objects.annotate(n=Count("subprojects")).get(code="SCALE-01")
     seconds, size = _render_seconds(scale)
     figures.append(Figure(f"pdf: monthly report SCALE-01 ({scale.n} subprojects)", seconds, "s",

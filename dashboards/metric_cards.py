@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from dashboards import progress as progress_rules
 from indicators.models import Metric, MetricTarget, MetricValue
+from indicators.selectors import ContextSeries, context_by_metric
 from projects.months import month_range
 
 
@@ -20,6 +21,7 @@ class MetricCard:
     series: dict[dt.date, Decimal]
     progress: progress_rules.Progress
     axis: list[dt.date]          # the chart's months: first value to the month or target date
+    context: ContextSeries | None = None  # the Sotkanet indicator beside it, if it names one
 
     @property
     def points(self) -> list[tuple[int, float]]:
@@ -72,7 +74,12 @@ def values_by_metric(metric_ids, month: dt.date, first: dt.date | None = None) -
     return rows
 
 
-def card(metric: Metric, target: MetricTarget | None, rows, month: dt.date) -> MetricCard:
+# Years of the Sotkanet context shown beside a card.
+CONTEXT_YEARS = 5
+
+
+def card(metric: Metric, target: MetricTarget | None, rows, month: dt.date,
+         context: ContextSeries | None = None) -> MetricCard:
     """One metric's monthly series, its target and the verdict of progress.judge."""
     series = progress_rules.monthly_series(metric.kind, rows)
     verdict = progress_rules.judge(
@@ -81,14 +88,15 @@ def card(metric: Metric, target: MetricTarget | None, rows, month: dt.date) -> M
         target=target.target_value if target else None,
         target_date=target.target_date if target else None, direction=metric.direction,
     )
-    return MetricCard(metric, target, series, verdict, _axis(series, target, month))
+    return MetricCard(metric, target, series, verdict, _axis(series, target, month), context)
 
 
 def metric_cards(metrics_q: Q, month: dt.date) -> list[MetricCard]:
     """Cards for the metrics matching the filter: the monthly series up to the month, the
     target valid in the month and the verdict of dashboards.progress.judge. A metric with
     neither a value nor a target has nothing to show and is left out (as in the monthly PDF).
-    Three queries."""
+    A card of a metric that names a Sotkanet indicator carries its context series. Three
+    queries, and three more when a metric names a Sotkanet indicator."""
     metrics = list(
         Metric.objects.filter(metrics_q).exclude(kind=Metric.Kind.TEXT)
         .distinct().order_by("code_sort")
@@ -96,5 +104,7 @@ def metric_cards(metrics_q: Q, month: dt.date) -> list[MetricCard]:
     ids = [m.pk for m in metrics]
     targets = targets_by_metric(ids, month)
     values = values_by_metric(ids, month)
-    return [card(m, targets.get(m.pk), values.get(m.pk, []), month) for m in metrics
-            if m.pk in targets or m.pk in values]
+    contexts = context_by_metric([m.pk for m in metrics if m.sotkanet_indicator],
+                                 last_years=CONTEXT_YEARS)
+    return [card(m, targets.get(m.pk), values.get(m.pk, []), month, contexts.get(m.pk))
+            for m in metrics if m.pk in targets or m.pk in values]

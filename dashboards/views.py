@@ -9,12 +9,12 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboards import national_selectors, selectors
 from projects import permissions
-from projects.months import add_months, month_or_404
+from projects.months import add_months, parse_typed_month
 from reports import selectors as report_selectors
 
 
@@ -22,7 +22,10 @@ def _month(request: HttpRequest, project_ids) -> dt.date:
     text = request.GET.get("month", "").strip()
     if not text:
         return selectors.default_month(project_ids)
-    return month_or_404(text)
+    try:  # 2022-07 from the month picker, or 7/2022 typed where the browser has none
+        return parse_typed_month(text)
+    except ValueError:
+        raise Http404 from None
 
 
 def _window(request: HttpRequest) -> int:

@@ -33,6 +33,7 @@ from projects.models import (
     Region,
 )
 from projects.months import add_months, parse_month
+from projects.wellbeing_counties import county_for_region
 from reports.models import EvaluationNarrative, EvaluationRound, MonthlyReport
 from reports.periods import reporting_period_open
 from workpackages.models import (
@@ -116,7 +117,10 @@ def _load_common(common: dict) -> Programme:
         region, _ = Region.objects.update_or_create(
             code=region_data["code"],
             defaults={"name": region_data["name"], "name_sv": region_data.get("name_sv", ""),
-                      "population": region_data.get("population")},
+                      "wellbeing_county": region_data.get("wellbeing_county") or county_for_region(
+                          region_data["code"], region_data["name"]),
+                      "population": region_data.get("population"),
+                      "sotkanet_region_id": region_data.get("sotkanet_region_id")},
         )
         for muni in region_data.get("municipalities", []):
             Municipality.objects.update_or_create(
@@ -342,6 +346,7 @@ class _ProjectLoader:
             project=self.project, code=code,
             defaults={
                 "name": data["name"], "code_sort": natural_sort_key(code),
+                "name_sv": data.get("name_sv", "") or "", "name_en": data.get("name_en", "") or "",
                 "goal": self.goals.get(str(data["goal"])) if data.get("goal") else None,
                 "subproject": self.subprojects.get(str(data["subproject"]))
                 if data.get("subproject") else None,
@@ -354,6 +359,7 @@ class _ProjectLoader:
                 "data_source": data.get("data_source", Metric.DataSource.MANUAL) or "manual",
                 "source_name": data.get("source_name", "") or "",
                 "external_id": str(data.get("external_id", "") or ""),
+                "sotkanet_indicator": data.get("sotkanet_indicator"),
             },
         )
         baseline, target = data.get("baseline") or {}, data.get("target") or {}

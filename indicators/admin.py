@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     Disaggregation,
@@ -6,8 +7,30 @@ from indicators.models import (
     Metric,
     MetricTarget,
     MetricValue,
+    SotkanetIndicator,
+    SotkanetValue,
 )
+from indicators.tasks import fetch_sotkanet_context
 from projects.admin import KeptWithHistory
+
+
+def _enqueue_fetch(modeladmin, request, indicator_ids: list[int]) -> None:
+    """Send the fetch; the result shows on the Sotkanet indicators' page (the fetch time or
+    the reason it failed)."""
+    if not indicator_ids:
+        modeladmin.message_user(request, _("None of the chosen rows names a Sotkanet indicator."),
+                                messages.WARNING)
+        return
+
+    # Not after commit: the action writes nothing, the task reads only committed metrics.
+    try:
+        fetch_sotkanet_context.delay(indicator_ids)
+    except Exception:  # noqa: BLE001 — the broker down: say so rather than lose the job
+        modeladmin.message_user(request, _(
+            "The job queue could not be reached; try again shortly or run manage.py "
+            "fetch_sotkanet."), messages.ERROR)
+    else:
+        modeladmin.message_user(request, _("Fetching the Sotkanet context was started."))
 
 
 class CategoryInline(admin.TabularInline):
@@ -41,6 +64,12 @@ class MetricAdmin(KeptWithHistory, admin.ModelAdmin):
     search_fields = ["code", "name", "external_id", "source_name"]
     list_select_related = ["project", "goal"]
     inlines = [TargetInline]
+    actions = ["fetch_sotkanet"]
+
+    @admin.action(description=_("Fetch the Sotkanet context now"))
+    def fetch_sotkanet(self, request, queryset):
+        _enqueue_fetch(self, request, sorted(set(queryset.filter(
+            sotkanet_indicator__isnull=False).values_list("sotkanet_indicator", flat=True))))
 
     def get_readonly_fields(self, request, obj=None):
         """A metric's project and subproject say which report owns its values, and its kind,
@@ -90,3 +119,35 @@ class MetricValueAdmin(admin.ModelAdmin):
     search_fields = ["metric__code", "comment"]
     date_hierarchy = "period"
     list_select_related = ["metric", "category"]
+
+
+@admin.register(SotkanetIndicator)
+class SotkanetIndicatorAdmin(admin.ModelAdmin):
+    """Read-only: the rows are Sotkanet's answers; they change only by fetching again."""
+
+    list_display = ["indicator_id", "title", "unit", "fetched_at", "failed_at", "failure"]
+    search_fields = ["indicator_id", "title"]
+    actions = ["fetch_again"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Fetch the Sotkanet context now"))
+    def fetch_again(self, request, queryset):
+        _enqueue_fetch(self, request, sorted(queryset.values_list("indicator_id", flat=True)))
+
+
+@admin.register(SotkanetValue)
+class SotkanetValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "region_id", "year", "gender", "value"]
+    list_filter = ["indicator", "region_id"]
+    list_select_related = ["indicator"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

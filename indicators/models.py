@@ -97,6 +97,8 @@ class Metric(ProjectAudited, models.Model):
     code = models.CharField(_("code"), max_length=30)
     code_sort = models.CharField(max_length=100, editable=False, db_index=True)
     name = models.TextField(_("name"))
+    name_sv = models.TextField(_("name in Swedish"), blank=True)
+    name_en = models.TextField(_("name in English"), blank=True)
     goal = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="metrics",
         verbose_name=_("goal"),
@@ -136,6 +138,11 @@ class Metric(ProjectAudited, models.Model):
     external_id = models.CharField(
         _("external statistic"), max_length=100, blank=True,
         help_text=_("The corresponding Sotkanet indicator id or Statistics Finland table."),
+    )
+    sotkanet_indicator = models.PositiveIntegerField(
+        _("Sotkanet indicator"), null=True, blank=True,
+        help_text=_("The numeric id of a THL Sotkanet indicator shown beside the metric as its "
+                    "regional and national context."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -311,3 +318,66 @@ class ValueWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.code} {self.period:%Y-%m} {self.updated_at:%Y-%m-%d %H:%M}"
+
+
+# Sotkanet's answers are attributed as THL asks (https://sotkanet.fi, open data CC BY 4.0).
+SOTKANET_SOURCE = "THL, Sotkanet"
+SOTKANET_LICENCE = "CC BY 4.0"
+
+
+class SotkanetIndicator(models.Model):
+    """A Sotkanet indicator's metadata as last fetched, and when fetching last succeeded or
+    failed. Its values are SotkanetValue rows; a failed fetch leaves both as they were."""
+
+    indicator_id = models.PositiveIntegerField(_("Sotkanet indicator"), unique=True)
+    title = models.TextField(_("name"), blank=True)
+    title_sv = models.TextField(_("name in Swedish"), blank=True)
+    title_en = models.TextField(_("name in English"), blank=True)
+    organization = models.CharField(_("producer"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimals"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=100, default=SOTKANET_SOURCE)
+    licence = models.CharField(_("licence"), max_length=40, default=SOTKANET_LICENCE)
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("last failed fetch"), null=True, blank=True)
+    failure = models.TextField(_("reason of the last failed fetch"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Sotkanet indicator")
+        verbose_name_plural = _("Sotkanet indicators")
+        ordering = ["indicator_id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.title[:80]}"
+
+    def title_in(self, lang: str) -> str:
+        """The name in the language (sv, en), else in Finnish."""
+        translated = getattr(self, f"title_{lang}", "") if lang in ("sv", "en") else ""
+        return translated or self.title
+
+
+class SotkanetValue(models.Model):
+    """One yearly value of a Sotkanet indicator for one Sotkanet region (a wellbeing
+    services county or the whole country), as fetched."""
+
+    indicator = models.ForeignKey(
+        SotkanetIndicator, on_delete=models.CASCADE, related_name="values",
+        verbose_name=_("Sotkanet indicator"),
+    )
+    region_id = models.PositiveIntegerField(_("Sotkanet region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    gender = models.CharField(_("gender"), max_length=10, default="total")
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("Sotkanet value")
+        verbose_name_plural = _("Sotkanet values")
+        ordering = ["indicator", "region_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region_id", "year", "gender"],
+                                    name="sotkanet_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.indicator_id} {self.region_id} {self.year}: {self.value}"

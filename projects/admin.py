@@ -61,7 +61,7 @@ class MunicipalityInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_sv", "population"]
+    list_display = ["code", "name", "name_sv", "wellbeing_county", "population", "sotkanet_region_id"]
     search_fields = ["code", "name", "name_sv"]
     inlines = [MunicipalityInline]
 

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from projects import wellbeing_counties
 from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
 
@@ -63,7 +65,16 @@ class Region(models.Model):
     code = models.CharField(_("official code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    wellbeing_county = models.CharField(
+        _("wellbeing services county"), max_length=2, choices=wellbeing_counties.CHOICES,
+        blank=True, help_text=_("Statistics Finland's code of the wellbeing services county "
+                                "the region is (Hyvinvointialueet 2023), e.g. 12."))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    sotkanet_region_id = models.PositiveIntegerField(
+        _("Sotkanet region"), null=True, blank=True,
+        help_text=_("The id of the wellbeing services county in THL's Sotkanet (region "
+                    "category HYVINVOINTIALUE), for the national context of metrics."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -226,8 +237,16 @@ class Phase(ProjectAudited, models.Model):
         return f"{self.project.code} {self.name}"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """The roles held at the moment `at` (now): started, and not ended by then."""
+        at = at or timezone.now()
+        return self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at), started_at__lte=at)
+
+
 class Membership(ProjectAudited, models.Model):
-    """A person's role in a project. The role decides what the person may do in the portal."""
+    """A person's role in a project, from its start to its end. A current role decides what
+    the person may do in the portal; an ended one stays as the record of who held it when."""
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("project manager")
@@ -246,15 +265,29 @@ class Membership(ProjectAudited, models.Model):
         pgettext_lazy("a person's job title", "title"), max_length=120, blank=True,
         help_text=_("E.g. hankepäällikkö.")
     )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ended by"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["project", "role", "person__name"]
+        ordering = ["project", "role", "person__name", "-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "person", "role"], name="membership_unique_role",
+                fields=["project", "person", "role"], condition=Q(ended_at__isnull=True),
+                name="membership_unique_current_role",
                 violation_error_message=_("This person already has this role in the project."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="membership_ends_after_start",
+                violation_error_message=_("A role cannot end before it started."),
             ),
         ]
 

@@ -48,7 +48,7 @@ def _roles(user) -> dict[int, set[str]]:
     if cache is None:
         cache = {}
         if user.is_authenticated:
-            for project_id, role in Membership.objects.filter(person__user=user).values_list(
+            for project_id, role in Membership.objects.current().filter(person__user=user).values_list(
                 "project_id", "role"
             ):
                 cache.setdefault(project_id, set()).add(role)
@@ -90,6 +90,11 @@ def is_manager(user, project: Project | int) -> bool:
     return Membership.Role.MANAGER in roles_in(user, project)
 
 
+def can_manage_project(user, project: Project | int) -> bool:
+    """The project workspace (plan, people, budget, risks, evaluation) is its managers'."""
+    return is_manager(user, project)
+
+
 def is_responsible_for(user, subproject) -> bool:
     """Whether the user is one of the subproject's responsible people (its coordinator)."""
     if not user.is_authenticated:
@@ -104,6 +109,44 @@ def can_edit_report(user, subproject) -> bool:
 
 def can_review_reports(user, project: Project | int) -> bool:
     return is_manager(user, project)
+
+
+def can_use_excel(user, project: Project) -> bool:
+    """The Excel template and upload of a project: its manager (every subproject) and the
+    coordinators of its subprojects (their own)."""
+    if can_review_reports(user, project):
+        return True
+    return bool(roles_in(user, project)) and project.subprojects.filter(
+        responsible_people__user=user).exists()
+
+
+def excel_subprojects(user, project: Project, subprojects: QuerySet) -> QuerySet:
+    """The subprojects (a queryset of the project's) whose rows the user's Excel template
+    holds: every one for the manager, a coordinator's own ones otherwise."""
+    if can_review_reports(user, project):
+        return subprojects
+    if not roles_in(user, project):
+        return subprojects.none()
+    return subprojects.filter(responsible_people__user=user).distinct()
+
+
+def report_coordinator(subproject):
+    """The user account the subproject's reports belong to: its first responsible person (by
+    name) who is a member of the project; None if it has none in the portal."""
+    people = subproject.responsible_people.filter(
+        user__isnull=False, user__is_active=True,
+        memberships__project_id=subproject.project_id,
+    ).select_related("user").order_by("name", "pk")
+    person = people.first()
+    return person.user if person else None
+
+
+def can_save_on_behalf(user, subproject, coordinator) -> bool:
+    """The project's manager may save a subproject's report on behalf of its coordinator —
+    the Excel sheet the coordinator filled and the manager collected."""
+    return (coordinator is not None and coordinator.pk != getattr(user, "pk", None)
+            and is_manager(user, subproject.project_id)
+            and can_edit_report(coordinator, subproject))
 
 
 def can_edit_project_report(user, project: Project | int) -> bool:

@@ -33,7 +33,7 @@ class ReadOnlyAdmin:
 class ReportEventInline(ReadOnlyAdmin, admin.TabularInline):
     model = ReportEvent
     extra = 0
-    readonly_fields = ["user", "at", "action", "comment", "changes"]
+    readonly_fields = ["user", "on_behalf_of", "at", "action", "comment", "changes"]
 
 
 class ReopenActionForm(forms.Form):
@@ -86,7 +86,7 @@ class MonthlyReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(ReportEvent)
 class ReportEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ["report", "action", "user", "at"]
+    list_display = ["report", "action", "user", "on_behalf_of", "at"]
     list_filter = ["action"]
     search_fields = ["report__subproject__code", "comment"]
 

@@ -32,6 +32,11 @@ class DocumentRequestForm(forms.Form):
     def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = project.phases.all()
+        # the project's reporting months offered as the field is typed in (documents.html)
+        self.fields["month"].widget.attrs.update({"list": "document-months", "autocomplete": "off"})
+        self.month_choices = list(project.reporting_periods.order_by("-month")
+                                  .values_list("month", flat=True))
+
         # Swedish for those who read the portal in Swedish, Finnish for everyone else.
         self.fields["language"].initial = (
             GeneratedDocument.Language.SWEDISH if user_language(user) == "sv"

@@ -1,5 +1,6 @@
-"""Pages of the Excel round trip: the manager downloads the month's template; the manager
-or a coordinator uploads it filled in."""
+"""Pages of the Excel round trip: the manager downloads the month's template of every
+subproject, a coordinator that of their own; either uploads it filled in (the manager's rows
+saved on behalf of each subproject's coordinator)."""
 
 from django import forms
 from django.contrib import messages
@@ -41,12 +42,13 @@ class UploadForm(forms.Form):
 @login_required
 @require_GET
 def excel_template(request: HttpRequest, project_id: int, month: str) -> HttpResponse:
-    """The month's reporting template of the project as .xlsx, for its manager."""
+    """The month's reporting template of the project as .xlsx: the manager's holds every
+    subproject, a coordinator's their own."""
     project = permissions.get_visible_project_or_404(request.user, project_id)
     period = month_or_404(month)
-    if not permissions.can_review_reports(request.user, project):
+    if not permissions.can_use_excel(request.user, project):
         raise PermissionDenied
-    content = excel.build_template(project=project, month=period)
+    content = excel.build_template(project=project, month=period, user=request.user)
     response = HttpResponse(content, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=excel.template_filename(project, period)
@@ -58,7 +60,7 @@ def _page(request, project, period, form, result=None, status=200) -> HttpRespon
     form.mark_errors()
     return render(request, "reports/excel_upload.html", {
         "project": project, "month": period, "form": form, "result": result,
-        "can_download": permissions.can_review_reports(request.user, project),
+        "is_manager": permissions.can_review_reports(request.user, project),
     }, status=status)
 
 
@@ -71,7 +73,7 @@ def excel_upload(request: HttpRequest, project_id: int, month: str) -> HttpRespo
     """Upload a filled-in template: errors by sheet, row and column, or what was imported."""
     project = permissions.get_visible_project_or_404(request.user, project_id)
     period = month_or_404(month)
-    if not excel.can_upload(request.user, project):
+    if not permissions.can_use_excel(request.user, project):
         raise PermissionDenied
     if request.method != "POST":
         return _page(request, project, period, UploadForm())
@@ -99,6 +101,9 @@ def _import(request: HttpRequest, project, period) -> HttpResponse:
             "The file was imported. Reports: %(reports)d, metric values: %(values)d; unchanged "
             "rows skipped: %(unchanged)d."
         ) % {"reports": result.reports, "values": result.values, "unchanged": result.unchanged})
+        if result.on_behalf:
+            messages.info(request, _("Saved on behalf of the coordinators: %(list)s.") % {
+                "list": ", ".join(f"{code} {name}" for code, name in result.on_behalf)})
     else:
         messages.info(request, _("The file had no changes; nothing was imported."))
     return redirect(request.path)

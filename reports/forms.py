@@ -35,6 +35,9 @@ class ReportForm(forms.Form):
     progress = forms.IntegerField(
         label=_("Progress (%)"), min_value=0, max_value=100, required=False,
         error_messages={"invalid": _("Give the progress as a whole number from 0 to 100.")},
+        # a text input: a number input drops what is not a number (typed "puolet" would be
+        # lost, and sent as empty); the server says what is wrong and keeps it
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     situation = forms.CharField(
         label=_("Situation / key achievements"), required=False, **_limited(TEXT_MAX_LENGTH),
@@ -77,8 +80,8 @@ class ReportForm(forms.Form):
             if row.category:  # a row of the metric's grid, whose caption says the kind
                 self.fields[row.field_name].help_text = ""
             self.fields[row.comment_field_name] = forms.CharField(
-                label=gettext("Comment (%(metric)s)") % {"metric": row.metric.code + (
-                    f" – {row.category.name}" if row.category else "")},
+                # named by its metric (and category): ten "Kommentti" fields say nothing
+                label=gettext("Comment: %(metric)s") % {"metric": self._value_label(row)},
                 required=False, max_length=COMMENT_MAX_LENGTH,
                 # a textarea: a comment may hold line breaks (from Excel, say), which a text
                 # input would drop when the form is sent again
@@ -158,11 +161,15 @@ class ReportForm(forms.Form):
         return initial
 
     @staticmethod
+    def _value_label(row: MetricRow) -> str:
+        """'K1.6 Etävastaanottojen osuus', with ' – Naiset' on a row of a category."""
+        label = f"{row.metric.code} {row.metric.name}"
+        return f"{label} – {row.category.name}" if row.category else label
+
+    @staticmethod
     def _value_field(row: MetricRow) -> forms.Field:
         metric = row.metric
-        label = f"{metric.code} {metric.name}"
-        if row.category:
-            label = f"{label} – {row.category.name}"
+        label = ReportForm._value_label(row)
         help_parts = [metric.get_kind_display()]
         if metric.unit:
             help_parts.append(metric.unit)

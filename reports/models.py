@@ -165,6 +165,12 @@ class ReportEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("user"),
     )
+    # Set when the project's manager saved the report for its coordinator (an Excel sheet the
+    # coordinator filled and the manager uploaded): `user` is the manager, this the coordinator.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("on behalf of"),
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     comment = models.TextField(_("comment"), blank=True)

@@ -24,7 +24,7 @@ from indicators.services import (
     values_publish,
     values_withdraw,
 )
-from projects import permissions
+from projects import audit, permissions
 from projects.models import Project
 from reports import selectors, tasks
 from reports.models import MonthlyReport, ReportEvent, StatusLight
@@ -104,10 +104,11 @@ class ReportInput:
     values: list[ValueInput] = field(default_factory=list)
 
 
-def _record(report: MonthlyReport, user, action: str, comment: str = "", changes=None) -> None:
+def _record(report: MonthlyReport, user, action: str, comment: str = "", changes=None,
+            on_behalf_of=None) -> None:
     ReportEvent.objects.create(
         report=report, user=user if user and user.is_authenticated else None,
-        action=action, comment=comment, changes=changes or {},
+        action=action, comment=comment, changes=changes or {}, on_behalf_of=on_behalf_of,
     )
 
 
@@ -176,7 +177,7 @@ def _owned_value(report: MonthlyReport, item: ValueInput) -> None:
 def monthly_report_save(
     *, period: dt.date, user, data: ReportInput, expected_version: int | None,
     subproject: Subproject | None = None, project: Project | None = None,
-    action: str = ReportEvent.Action.SAVED,
+    action: str = ReportEvent.Action.SAVED, on_behalf_of=None,
 ) -> MonthlyReport:
     """Save a draft: report texts and the month's metric values, without the checks meant
     for submitting. A subproject's report is its coordinator's; the project's own report
@@ -185,13 +186,31 @@ def monthly_report_save(
     `expected_version` is the version the user opened (0 or None: no report existed yet).
     Refuses a locked report (ReportLocked), a report saved by someone else meanwhile — also
     one created meanwhile (ReportConflict) — and values of metrics the report does not
-    carry; records every changed field in the history."""
+    carry; records every changed field in the history.
+
+    `on_behalf_of`: the subproject's coordinator, when the project's manager saves for them
+    (an Excel sheet the coordinator filled); the history and the audit record both."""
+    if on_behalf_of is not None:
+        if subproject is None or not permissions.can_save_on_behalf(user, subproject, on_behalf_of):
+            raise PermissionDenied(_(
+                "Only the project manager can save a report on behalf of its coordinator."))
+        with audit.on_behalf_of(on_behalf_of):
+            return _save_draft(period=period, user=user, data=data, subproject=subproject,
+                               project=subproject.project, expected_version=expected_version,
+                               action=action, on_behalf_of=on_behalf_of)
     if subproject is not None:
         project = subproject.project
         if not permissions.can_edit_report(user, subproject):
             raise PermissionDenied(_("You can edit only the reports of your own subprojects."))
     elif project is None or not permissions.can_edit_project_report(user, project):
         raise PermissionDenied(_("Only the project manager can edit the project's own report."))
+    return _save_draft(period=period, user=user, data=data, subproject=subproject, project=project,
+                       expected_version=expected_version, action=action)
+
+
+def _save_draft(*, period, user, data: ReportInput, subproject, project, expected_version, action,
+                on_behalf_of=None) -> MonthlyReport:
+    """monthly_report_save once the user's right to the report is checked."""
     check_period(period, project)
     _check_lengths({name: data.fields.get(name) for name in TEXT_FIELDS}, TEXT_MAX_LENGTH)
     _check_lengths({f"comment_{item.key}": item.comment for item in data.values},
@@ -208,7 +227,7 @@ def monthly_report_save(
         report.suggested_light = selectors.suggested_light(subproject, period)
         report.save(update_fields=["suggested_light"])
     if created:
-        _record(report, user, ReportEvent.Action.CREATED)
+        _record(report, user, ReportEvent.Action.CREATED, on_behalf_of=on_behalf_of)
     elif report.state not in EDITABLE_STATES:
         raise ReportLocked(report, user)
     elif (expected_version or 0) != report.version:
@@ -242,9 +261,10 @@ def monthly_report_save(
     if changes or value_changes or created:
         _bump(report, [*changes.keys()])
     if changes:
-        _record(report, user, action, changes=changes)
+        _record(report, user, action, changes=changes, on_behalf_of=on_behalf_of)
     if value_changes:
-        _record(report, user, ReportEvent.Action.VALUES, changes=value_changes)
+        _record(report, user, ReportEvent.Action.VALUES, changes=value_changes,
+                on_behalf_of=on_behalf_of)
     return report
 
 

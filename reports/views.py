@@ -31,13 +31,44 @@ from reports.forms import ApproveForm, CommentForm, ReopenForm, ReportForm
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
+    """The coordinator's reports of one month, by default the open month due next (of the
+    open and late reports the first still to be sent, else the first), and the other open
+    and late months below."""
     rows = selectors.my_reports(request.user)
+    to_send = [row for row in rows if row.state not in selectors.REPORTED_STATES]
+    default = (to_send or rows)[0].month if rows else month_start(timezone.localdate())
+    switch = _month_switch(request, default, selectors.my_report_months(request.user))
+    month = switch["month"]
     managed = [p for p in permissions.visible_projects(request.user)
                if permissions.is_manager(request.user, p)]
+    # One Excel link per project and month listed: the template of the user's subprojects.
+    excel_months = list(dict.fromkeys((row.subproject.project, row.month) for row in rows))
     return render(request, "reports/my_reports.html", {
-        "rows": rows, "managed_projects": managed,
+        **switch,
+        "month_rows": selectors.my_month_reports(request.user, month),
+        "rows": [row for row in rows if row.month != month], "managed_projects": managed,
+        "excel_months": excel_months,
         "projects": project_selectors.project_list_for(request.user),
     })
+
+
+def _month_switch(request, default, choices=()) -> dict:
+    """The month a page shows: ?month= as typed (7/2022, 07/2022) or linked (2022-07), else
+    default; what was typed and why it is not a month, kept for the month field; the
+    months before and after (if the portal takes them); the months the field offers."""
+    month, error = default, ""
+    typed = request.GET.get("month", "").strip()
+    if typed:
+        try:
+            month = parse_typed_month(typed)
+        except ValueError as refusal:
+            error = str(refusal)
+    return {
+        "month": month, "month_typed": typed if error else "", "month_error": error,
+        "previous_month": _within_limits(add_months(month, -1)),
+        "next_month": _within_limits(add_months(month, 1)),
+        "month_choices": list(choices),
+    }
 
 
 def _may_edit(user, owner) -> bool:
@@ -78,6 +109,8 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200,
         "history": (selectors.report_history(report)
                     if report and permissions.roles_in(request.user, project) else []),
         "deadline": selectors.deadline_for(project, month),
+        "previous_month": _within_limits(add_months(month, -1)),
+        "next_month": _within_limits(add_months(month, 1)),
         # The manager's return or reopen form, as typed when it was refused.
         "comment_form": manager_form if isinstance(manager_form, CommentForm) else CommentForm(),
         "reopen_form": manager_form if isinstance(manager_form, ReopenForm) else ReopenForm(),
@@ -86,6 +119,9 @@ def _report_page(request, owner, month, form=None, conflict=None, status=200,
         context["suggested"] = (report.suggested_light if report and report.suggested_light
                                 else selectors.suggested_light(subproject, month))
         context["has_previous"] = selectors.has_previous_report(subproject, month)
+        # The month's Excel template and upload: for the subproject's coordinator and the manager.
+        context["excel_link"] = permissions.can_edit_report(request.user, subproject) or (
+            context["is_manager"])
     template = "reports/_report_form.html" if request.htmx else "reports/report.html"
     return render(request, template, context, status=status)
 
@@ -317,16 +353,11 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     project = permissions.get_visible_project_or_404(request.user, project_id)
     if not permissions.can_review_reports(request.user, project):
         raise PermissionDenied
-    month, month_error = None, ""
-    typed = request.GET.get("month", "")
-    if typed:  # as typed in the month form (7/2022) or linked (2022-07)
-        try:
-            month = parse_typed_month(typed)
-        except ValueError as error:
-            month_error = str(error)
-    if month is None:
-        period = selectors.current_period(project)
-        month = period.month if period else month_start(timezone.localdate())
+    period = selectors.current_period(project)
+    switch = _month_switch(
+        request, period.month if period else month_start(timezone.localdate()),
+        project.reporting_periods.order_by("-month").values_list("month", flat=True))
+    month = switch["month"]
     try:  # a month nothing is reported for is shown, saying so
         check_period(month, project)
         month_note = ""
@@ -341,14 +372,11 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         if status == 200:
             return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "reports/review.html", {
-        "project": project, "month": month,
+        "project": project,
         "queue": selectors.review_queue(project),
         "completeness": selectors.completeness([project.pk], month)[project.pk],
         "status_rows": selectors.completeness_rows(project, month),
-        "previous_month": _within_limits(add_months(month, -1)),
-        "next_month": _within_limits(add_months(month, 1)),
-        "month_typed": typed if month_error else "", "month_error": month_error,
-        "month_note": month_note,
+        **switch, "month_note": month_note,
     }, status=status)
 
 

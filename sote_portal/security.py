@@ -55,7 +55,10 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    security_event("login_failed", request, username=credentials.get("username"))
+    # A backend may say more: the organisation's sign-in (projects/oidc.py) gives its method,
+    # the reason and the e-mail claim.
+    security_event("login_failed", request, **{
+        "username": credentials.get("username"), **getattr(request, "login_failure", {})})
 
 
 class SessionLimitsMiddleware:

@@ -74,11 +74,15 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "projects",
     "workpackages",
     "indicators",
     "reports",
     "dashboards",
+    "workspace",
     "api",
     "demo",
 ]
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "projects.languages.UserLanguageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "projects.two_factor.TwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +176,28 @@ AUTHENTICATION_BACKENDS = [
     "sote_portal.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The organisation's sign-in (OpenID Connect, projects/oidc.py): on only where
+# OIDC_RP_CLIENT_ID is set. The provider's endpoints are set one by one, or found in its
+# discovery document (OIDC_OP_DISCOVERY_URL, the issuer's URL or its
+# .well-known/openid-configuration), fetched at the first such sign-in; set ones win.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")  # checked against the ID token's iss
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # a stranger gets no account (projects/oidc.py refuses them anyway)
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("projects.oidc.OrganisationBackend")
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -179,6 +207,12 @@ SILENCED_SYSTEM_CHECKS = [
     # out every nurse in the building after five typos.
     "axes.W006",
 ]
+# The cache: per process by default; a deployment with several web processes sets CACHE_URL
+# (redis://…) so that the rate limits below count across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Password reset requests per address and per client address (django-ratelimit's decorator,
+# counted in the cache above).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -189,6 +223,7 @@ LOGIN_URL = "login"
 LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "reports:mine"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # the reset e-mail says three days
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -294,7 +329,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.recompute_stale_rollups",
         "schedule": crontab(minute=20),
     },
+    # THL updates Sotkanet a few times a year: weekly is ample, Monday night is quiet.
+    "fetch-sotkanet-context": {
+        "task": "indicators.tasks.fetch_sotkanet_context",
+        "schedule": crontab(minute=40, hour=2, day_of_week=1),
+    },
 }
+
+# Sotkanet (THL's indicator bank): the context series beside the metrics (indicators/sotkanet.py).
+SOTKANET_BASE_URL = env.str("SOTKANET_BASE_URL", default="https://sotkanet.fi/rest/1.1")
+SOTKANET_TIMEOUT = env.float("SOTKANET_TIMEOUT", default=20)
+# Sotkanet's region id of the whole country ("Koko maa", category MAA).
+SOTKANET_COUNTRY_REGION = env.int("SOTKANET_COUNTRY_REGION", default=658)
+# How many years back are fetched (the current year included).
+SOTKANET_YEARS = env.int("SOTKANET_YEARS", default=10)
 
 # Monthly reporting: a month's reports are due on this day of the following month.
 REPORTING_DEADLINE_DAY = env.int("REPORTING_DEADLINE_DAY", default=10)
@@ -321,6 +369,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (Django's deployment checklist, OWASP ASVS 4.0.3 level 2) -----------------------
 PRODUCTION = not (DEBUG or TESTING)
+# Two-step sign-in (projects/two_factor.py): an administrator sets up an authenticator app
+# before the Django admin opens.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = env.bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", default=PRODUCTION)
+OTP_TOTP_ISSUER = "sote-portal"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from api.services import api_client_create
+from indicators.models import SotkanetIndicator, SotkanetValue
 from projects.models import UserProfile
 from tests import factories
 
@@ -37,6 +38,8 @@ def one_of_everything():
     factories.EvaluationNarrativeFactory(round__project=project, round__kind="baseline", goal=goal)
     Group.objects.create(name="Kansalliset katselijat")
     api_client_create(name="THL", all_projects=True)
+    indicator = SotkanetIndicator.objects.create(indicator_id=5081, title="Päivystyskäynnit")
+    SotkanetValue.objects.create(indicator=indicator, region_id=658, year=2023, value=1)
 
 
 OUR_APPS = {"auth", "projects", "workpackages", "indicators", "reports", "api"}

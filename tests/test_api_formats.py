@@ -1,5 +1,5 @@
-"""The REST API's formats (issue 6): CSV, the streamed JSON export, JSON-stat, and
-conditional GET in each."""
+"""The REST API's formats (issue 6): CSV, the streamed JSON export, and conditional GET in
+each (JSON-stat itself: tests/test_api_jsonstat.py)."""
 
 import csv
 import datetime as dt
@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.db.models import F
-from pyjstat import pyjstat
 
 from indicators.models import MetricValue
 from tests.api_support import APRIL, bearer, get, results, streamed, url
@@ -49,38 +48,6 @@ def test_csv_of_a_plan_endpoint(client, data):
     assert [(x["project_code"], x["code"], x["goal_codes"], x["starts_later"]) for x in lines] == [
         ("HANKE-A", "1.1", "1.1", "false"), ("HANKE-A", "1.2", "", "false"),
         ("HANKE-B", "1.1", "", "false")]
-
-
-@pytest.mark.filterwarnings("ignore:Shouldn't use this function:DeprecationWarning")  # pyjstat
-def test_jsonstat_is_read_by_pyjstat_and_equals_the_database(client, data):
-    response = get(client, url("metric-value-list"), data.national_token, format="jsonstat")
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
-    dataset = pyjstat.Dataset.read(response.content.decode())
-    frame = dataset.write("dataframe", naming="id")
-    got = {(r.metric, r.project, r.period, r.category): r.value
-           for r in frame.itertuples() if r.value is not None and r.value == r.value}
-    expected = {}
-    for value in MetricValue.objects.filter(period=APRIL).select_related(
-            "metric__project", "category"):
-        category = f"age_group.{value.category.code}" if value.category else "_T"
-        expected[(f"{value.metric.project.code}:{value.metric.code}", value.metric.project.code,
-                  "2022M04", category)] = float(value.value)
-    assert got == expected
-    labels = dataset.write("dataframe")
-    assert "Lapset ja nuoret" in set(labels["Luokka"]) and "Mittari" in labels.columns
-
-
-def test_jsonstat_labels_in_english_by_region(client, data):
-    body = get(client, url("metric-value-list"), data.national_token, format="jsonstat",
-               lang="en", geo="region").json()
-    assert body["version"] == "2.0" and body["class"] == "dataset"
-    assert body["id"] == ["metric", "region", "period", "category"]
-    assert body["role"]["geo"] == ["region"] and body["role"]["time"] == ["period"]
-    category = body["dimension"]["category"]
-    assert category["label"] == "Disaggregation category"
-    assert category["category"]["label"]["age_group.children"] == "Children and young people"
-    assert category["category"]["label"]["_T"] == "Total"
-    assert body["dimension"]["period"]["category"]["label"] == {"2022M04": "2022-04-01"}
 
 
 @pytest.mark.parametrize("params", [{}, {"format": "csv"}, {"format": "jsonstat"}])

@@ -674,7 +674,7 @@ def test_a_refused_return_focuses_its_error_and_the_url_can_be_reloaded(client, 
     client.force_login(cast.manager)
     url = reverse("reports:return", args=[report.pk])
     html = client.post(url, {"comment": "  "}).content.decode()
-    assert 'id="error-summary" data-focus' in html and 'href="#id_comment"' in html
+    assert 'id="error-summary" tabindex="-1" data-focus' in html and 'href="#id_comment"' in html
     reloaded = client.get(url)
     assert reloaded.status_code == 302
     assert reloaded["Location"] == reverse("reports:edit", args=[cast.subproject.pk, "2022-04"])

@@ -1,12 +1,15 @@
-"""The Excel round trip: the manager downloads the month's template, coordinators fill it
-offline, an upload imports it whole or not at all."""
+"""The Excel round trip by role: a coordinator downloads the template of their own
+subprojects and uploads it; the manager downloads every subproject's and uploads the sheets
+coordinators filled, saved on their behalf; an upload imports whole or not at all."""
 
+import csv
 import io
 import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -54,8 +57,8 @@ def upload_url(cast, project=None):
                    args=[(project or cast.project).pk, f"{cast.month:%Y-%m}"])
 
 
-def download(client, cast):
-    client.force_login(cast.manager)
+def download(client, cast, user=None):
+    client.force_login(user or cast.manager)
     response = client.get(template_url(cast))
     assert response.status_code == 200
     return openpyxl.load_workbook(io.BytesIO(response.content))
@@ -95,10 +98,11 @@ def test_manager_downloads_the_months_template(client, cast, metrics):
     factories.MonthlyReportFactory(subproject=cast.subproject, period=cast.month,
                                    situation="Luonnosteksti", progress=30, light="green")
     workbook = download(client, cast)
-    assert workbook.sheetnames == ["Raportit", "Mittarit", "Tiedot"]
+    assert workbook.sheetnames == ["Raportit", "Mittarit", "Ohjeet", "Tiedot"]
     assert workbook["Tiedot"].sheet_state == "veryHidden"
     reports = workbook["Raportit"]
-    assert [c.value for c in reports[1]][:4] == ["Koodi", "Osahanke", "Tila", "Tilannevalo"]
+    assert [c.value for c in reports[1]][:5] == [
+        "Koodi", "Osahanke", "Tila", "Tilannevalo (täytä)", "Edistyminen % (täytä)"]
     assert [(r[0].value, r[1].value) for r in reports.iter_rows(min_row=2)] == [
         ("1.1", "Digitiimi"), ("1.2", "Kliininen farmasia")]
     # the draft is pre-filled; the light is offered as a list
@@ -112,17 +116,56 @@ def test_manager_downloads_the_months_template(client, cast, metrics):
         ("1.1", "1.1.1", None), ("1.1", "1.1.2", "alle 65"), ("1.1", "1.1.2", "65 ja yli"),
         ("1.1", "1.1.3", None), ("1.2", "1.2.1", None),
     ]  # the quarterly metric is not due in May
-    assert workbook["Mittarit"]["G1"].value == "Arvo"
+    assert [c.value for c in workbook["Mittarit"][1]][5:9] == [
+        "Yksikkö", "Arvo (täytä)", "Kommentti (täytä)", "Edellinen kuukausi"]
 
 
-def test_template_is_only_for_the_projects_manager(client, cast):
+def test_template_is_for_the_manager_and_the_coordinators(client, cast):
     client.force_login(cast.other_coordinator)
     assert client.get(template_url(cast)).status_code == 404
     client.force_login(cast.other_manager)
     assert client.get(template_url(cast)).status_code == 404
-    for user in (cast.steering, cast.coordinator, cast.national):
+    for user in (cast.steering, cast.national):
         client.force_login(user)
         assert client.get(template_url(cast)).status_code == 403
+    for user in (cast.manager, cast.coordinator):
+        client.force_login(user)
+        assert client.get(template_url(cast)).status_code == 200
+
+
+def test_coordinators_template_holds_only_their_own_subprojects(client, cast, metrics):
+    wp2 = factories.WorkPackageFactory(project=cast.project, code="TP2", name="Palvelut")
+    third = factories.SubprojectFactory(work_package=wp2, code="2.1", name="Kotihoito")
+    factories.MetricFactory(project=cast.project, subproject=third, code="2.1.1", name="Käynnit")
+    third.responsible_people.add(cast.coordinator.person)
+    workbook = download(client, cast, cast.coordinator)
+    assert [r[0].value for r in workbook["Raportit"].iter_rows(min_row=2)] == ["1.1", "2.1"]
+    assert {r[0].value for r in workbook["Mittarit"].iter_rows(min_row=2)} == {"1.1", "2.1"}
+    # the manager's holds them all
+    workbook = download(client, cast)
+    assert [r[0].value for r in workbook["Raportit"].iter_rows(min_row=2)] == ["1.1", "1.2", "2.1"]
+
+
+def test_the_instructions_do_not_rely_on_colour(client, cast, metrics):
+    factories.MonthlyReportFactory(subproject=cast.sibling, period=cast.month,
+                                   state=MonthlyReport.State.SUBMITTED)
+    workbook = download(client, cast)
+    assert workbook.active.title == "Ohjeet"  # the file opens on the instructions
+    lines = [row[0].value for row in workbook["Ohjeet"].iter_rows() if row[0].value]
+    assert lines[0].startswith("HANKE-A Hanke A 05/2022")
+    assert lines[1] == "Suomeksi" and lines.index("Suomeksi") < lines.index("På svenska") < (
+        lines.index("In English"))
+    finnish = " ".join(lines[: lines.index("På svenska")])
+    assert "(täytä)" in finnish and "lukittu" in finnish
+    assert "koordinaattorin puolesta" in finnish  # the manager's upload
+    swedish = " ".join(lines[lines.index("På svenska"): lines.index("In English")])
+    assert "(täytä)" in swedish and "koordinators räkning" in swedish
+    # the locked row says it in text, beside its grey fill
+    assert workbook["Raportit"]["C3"].value == "lähetetty – lukittu"
+    assert workbook["Raportit"]["C2"].value == "ei aloitettu"
+    coordinator = download(client, cast, cast.coordinator)["Ohjeet"]
+    text = " ".join(row[0].value for row in coordinator.iter_rows() if row[0].value)
+    assert "osahankkeet, joista vastaat" in text and "puolesta" not in text
 
 
 def test_text_that_looks_like_a_formula_stays_text(client, cast):
@@ -182,6 +225,54 @@ def test_valid_upload_imports_everything_and_records_history(client, cast, metri
     assert imported.changes["situation"] == {"old": "", "new": "Pilotti käynnistyi Sosterissa."}
     assert report.events.filter(action=ReportEvent.Action.VALUES).exists()
     assert not MonthlyReport.objects.filter(subproject=cast.sibling).exists()  # untouched row
+
+
+def test_coordinator_round_trip_of_their_own_rows(client, cast, metrics):
+    """Download their own template, fill it in, upload it: the report page shows the values."""
+    workbook = download(client, cast, cast.coordinator)
+    assert [r[0].value for r in workbook["Raportit"].iter_rows(min_row=2)] == ["1.1"]
+    fill_own_row(workbook)
+    response = upload(client, cast, cast.coordinator, as_upload(workbook))
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert 'role="status" tabindex="-1" data-focus' in page  # the summary takes the focus
+    assert "Raportteja: 1, mittariarvoja: 4" in page and "puolesta" not in page
+
+    page = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-05"]))
+    text = page.content.decode()
+    assert "Pilotti käynnistyi Sosterissa." in text and "Rekrytointi viivästyi." in text
+    assert 'value="12"' in text and "Kaksi uutta tiimiä" in text
+    assert "tuotu Excelistä" in text and "puolesta" not in text  # the history: theirs
+    event = MonthlyReport.objects.get().events.get(action=ReportEvent.Action.IMPORTED)
+    assert event.user == cast.coordinator and event.on_behalf_of is None
+
+
+def test_upload_errors_are_in_the_users_language(client, cast, metrics):
+    workbook = download(client, cast, cast.coordinator)
+    workbook["Mittarit"]["G2"] = "paljon"
+    client.force_login(cast.coordinator)
+    response = client.post(upload_url(cast), {"file": as_upload(workbook)},
+                           HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Filen importerades inte" in page and row_html("Mittarit", 2, "G") in page
+
+
+def test_excel_is_linked_from_my_reports_the_report_and_the_review(client, cast):
+    name = "Excel-pohja ja tuonti (HANKE-A 05/2022)"
+    link = f'href="{upload_url(cast)}"'
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("reports:mine")).content.decode()
+    assert link in page and name in page
+    assert "lataa kuukauden pohja ja tuo se täytettynä" in page  # what the link does
+    report_page = reverse("reports:edit", args=[cast.subproject.pk, "2022-05"])
+    assert link in client.get(report_page).content.decode()
+    client.force_login(cast.manager)
+    assert link in client.get(report_page).content.decode()
+    review = client.get(reverse("reports:review", args=[cast.project.pk]) + "?month=2022-05")
+    assert link in review.content.decode() and name in review.content.decode()
+    client.force_login(cast.steering)
+    assert link not in client.get(report_page).content.decode()
 
 
 def test_unchanged_file_imports_nothing(client, cast, metrics):
@@ -276,20 +367,101 @@ def test_coordinator_cannot_change_the_rows_of_others(client, cast, metrics):
                                    file=as_upload(workbook))
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [
         ("Raportit", 3, "A"), ("Mittarit", 6, "A")]
-    assert "1.2" in result.errors[0].message
+    assert "Osahanke 1.2 ei ole sinun" in result.errors[0].message
     assert not MonthlyReport.objects.exists() and not MetricValue.objects.exists()
 
 
-def test_manager_imports_only_where_the_reporting_rules_let_them_edit(client, cast, metrics):
-    """monthly_report_save lets only a subproject's coordinator edit its report."""
+def test_coordinators_upload_of_anothers_row_is_refused_with_the_message(client, cast, metrics):
+    """The manager's template passed on to a coordinator, who also wrote in the row of 1.2."""
+    workbook = download(client, cast)
+    fill_own_row(workbook)
+    workbook["Raportit"]["F3"] = "Kirjoitan toisen osahankkeen puolesta"
+    response = upload(client, cast, cast.coordinator, as_upload(workbook))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert row_html("Raportit", 3, "A") in page
+    assert ("Osahanke 1.2 ei ole sinun: vain sen koordinaattori tai hankepäällikkö voi muuttaa "
+            "sen raporttia.") in page
+    assert 'id="error-summary" tabindex="-1" data-focus' in page  # focus goes to the summary
+    assert not MonthlyReport.objects.exists() and not MetricValue.objects.exists()
+
+
+def test_manager_uploads_on_behalf_of_the_coordinator(client, cast, metrics):
+    """Managers collect the coordinators' sheets and upload them: each subproject's changes
+    are saved for its coordinator, recorded so in the history and the audit."""
     workbook = download(client, cast)
     fill_own_row(workbook)
     response = upload(client, cast, cast.manager, as_upload(workbook))
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Tallennettu koordinaattorien puolesta: 1.1 Koordinaattori." in page
+
+    report = MonthlyReport.objects.get(subproject=cast.subproject, period=cast.month)
+    assert report.situation == "Pilotti käynnistyi Sosterissa." and report.state == "draft"
+    events = list(report.events.all())
+    assert {e.action for e in events} == {"created", "imported", "values"}
+    assert all(e.user == cast.manager and e.on_behalf_of == cast.coordinator for e in events)
+    assert MetricValue.objects.get(metric=metrics["count"]).value == 12
+
+    page = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-05"]))
+    text = page.content.decode()
+    assert "tallentanut Paallikko koordinaattorin Koordinaattori puolesta" in text
+    audit = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
+    assert "tallentanut Paallikko Testinen koordinaattorin Koordinaattori Testinen puolesta" in audit
+    export = b"".join(client.get(reverse("project-audit", args=[cast.project.pk]) + "?format=csv"))
+    rows = list(csv.DictReader(io.StringIO(export.decode())))
+    assert any(r["field"] == "situation" and r["user"] == "paallikko"
+               and r["on_behalf_of"] == "koordinaattori" for r in rows)
+    assert all(r["on_behalf_of"] == "" for r in rows if r["user"] != "paallikko")
+
+    # in Swedish as well, and the coordinator's own save afterwards is theirs
+    client.force_login(cast.coordinator)
+    sv = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-05"]),
+                    HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "sparat av Paallikko för koordinator Koordinaattori" in sv
+
+
+def test_manager_cannot_save_for_a_subproject_without_a_coordinator(client, cast, metrics):
+    workbook = download(client, cast)
+    fill_own_row(workbook)
+    workbook["Raportit"]["F3"] = "Kenen puolesta?"  # 1.2 has no responsible person
+    response = upload(client, cast, cast.manager, as_upload(workbook))
     assert response.status_code == 422
-    assert row_html("Raportit", 2, "A") in response.content.decode()
-    cast.subproject.responsible_people.add(cast.manager.person)
-    assert upload(client, cast, cast.manager, as_upload(workbook)).status_code == 302
-    assert MonthlyReport.objects.get(subproject=cast.subproject).situation
+    page = response.content.decode()
+    assert row_html("Raportit", 3, "A") in page and "Osahankkeella 1.2 ei ole" in page
+    assert not MonthlyReport.objects.exists() and not MetricValue.objects.exists()
+
+
+def test_the_service_refuses_on_behalf_saves_by_others(cast):
+    from reports.services import ReportInput, monthly_report_save
+    for user, coordinator in [(cast.steering, cast.coordinator), (cast.coordinator, cast.coordinator),
+                              (cast.manager, cast.steering), (cast.other_manager, cast.coordinator)]:
+        with pytest.raises(PermissionDenied):
+            monthly_report_save(subproject=cast.subproject, period=cast.month, user=user,
+                                data=ReportInput(fields={"situation": "x"}), expected_version=0,
+                                on_behalf_of=coordinator)
+    assert not MonthlyReport.objects.exists()
+
+
+def test_upload_touching_an_approved_report_changes_nothing(client, cast, metrics):
+    report = factories.MonthlyReportFactory(
+        subproject=cast.subproject, period=cast.month, state=MonthlyReport.State.APPROVED,
+        situation="Hyväksytty teksti", light="green",
+    )
+    factories.MetricValueFactory(metric=metrics["count"], period=cast.month, value=7)
+    before = (report.version, report.events.count(), list(MetricValue.objects.values()))
+    for user in (cast.manager, cast.coordinator):
+        workbook = download(client, cast, user)
+        workbook["Raportit"]["F2"] = "Muutettu jälkikäteen"
+        workbook["Mittarit"]["G2"] = 99
+        response = upload(client, cast, user, as_upload(workbook))
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert row_html("Raportit", 2, "F") in page and row_html("Mittarit", 2, "G") in page
+        report.refresh_from_db()
+        assert report.situation == "Hyväksytty teksti" and report.state == "approved"
+        assert (report.version, report.events.count(), list(MetricValue.objects.values())) == (
+            before)
 
 
 def test_changed_row_of_an_approved_report_is_refused(client, cast, metrics):
@@ -299,7 +471,7 @@ def test_changed_row_of_an_approved_report_is_refused(client, cast, metrics):
     )
     workbook = download(client, cast)
     assert workbook["Raportit"]["F2"].protection.locked
-    assert workbook["Raportit"]["C2"].value == str(report.get_state_display())
+    assert workbook["Raportit"]["C2"].value == f"{report.get_state_display()} – lukittu"
     cast.sibling.responsible_people.add(cast.coordinator.person)
     workbook["Raportit"]["F3"] = "Sisarosahankkeen teksti"  # editable, valid
     assert upload(client, cast, cast.coordinator, as_upload(workbook)).status_code == 302  # the

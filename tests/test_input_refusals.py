@@ -162,7 +162,7 @@ def test_each_comment_names_its_metric_and_last_month_describes_the_input(client
     client.force_login(cast.coordinator)
     html = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-05"])).content.decode()
     field = f"id_metric_{metric.pk}"
-    assert f'<label for="id_comment_{metric.pk}">Kommentti (K1.10.1)</label>' in html
+    assert f'<label for="id_comment_{metric.pk}">Kommentti: K1.10.1 Asiakkaat</label>' in html
     assert f'id="{field}_previous"' in html and "41" in html
     assert f'aria-describedby="{field}_helptext {field}_previous"' in html
 

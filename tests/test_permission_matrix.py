@@ -42,6 +42,32 @@ PAGES = [
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
     Page("my reports", "get", lambda o: reverse("reports:mine"),
          {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("change password", "get", lambda o: reverse("password_change"),
+         {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("my account", "get", lambda o: reverse("account"),
+         {r: (200, 200) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
+    Page("two-step sign-in set-up", "get", lambda o: reverse("two_factor_setup"),
+         {r: (403, 403) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN), "manager": (200, 200),
+                                               "other_coordinator": (403, 403)}),
+    Page("project workspace", "get", lambda o: reverse("workspace:hub", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+        "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+    }),
+    Page("plan in Excel", "get", lambda o: reverse("workspace:plan_excel", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+        "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+    }),
+    Page("plan in Excel download", "get",
+         lambda o: reverse("workspace:plan_excel_download", args=[o["project"].pk]), {
+             "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
+             "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
+         }),
+    Page("project people", "get", lambda o: reverse("project-people", args=[o["project"].pk]), {
+        "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404), "other_coordinator": (404, 200),
+        "manager": (200, 404), "steering": (200, 404), "national": (403, 403),
+    }),
+    Page("forgotten password", "get", lambda o: reverse("password_reset"),
+         {r: (200, 200) for r in ROLES}),
     Page("report form (draft)", "get", lambda o: o["edit"], {
         "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404),
         "other_coordinator": (404, 200), "manager": (200, 404), "steering": (200, 404),
@@ -90,8 +116,8 @@ PAGES = [
          data=lambda o: {"report": [f"{o['report'].pk}:{o['report'].version}"], "confirm": "1"}),
     Page("excel template", "get",
          lambda o: reverse("reports:excel_template", args=[o["project"].pk, "2022-05"]), {
-        "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404),
-        "other_coordinator": (404, 403), "manager": (200, 404), "steering": (403, 404),
+        "anonymous": (LOGIN, LOGIN), "coordinator": (200, 404),
+        "other_coordinator": (404, 200), "manager": (200, 404), "steering": (403, 404),
         "national": (403, 403),
     }),
     Page("excel upload page", "get",

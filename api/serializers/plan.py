@@ -34,6 +34,10 @@ class RegionSerializer(ReadSerializer):
     code = S.CharField(read_only=True, help_text=_("Official region code, e.g. 11."))
     name = S.CharField(read_only=True, help_text=_("Name in Finnish."))
     name_sv = S.CharField(read_only=True, help_text=_("Name in Swedish (empty if none)."))
+    wellbeing_county = S.CharField(read_only=True, help_text=_(
+        "Code of the wellbeing services county in Statistics Finland's classification "
+        "(Hyvinvointialueet 2023, e.g. 12; empty if none). JSON-stat codes the region as "
+        "HVA12."))
     population = S.IntegerField(read_only=True, allow_null=True, help_text=_("Population."))
     municipalities = MunicipalitySerializer(many=True, read_only=True, help_text=_(
         "The municipalities of the region."))
@@ -175,6 +179,8 @@ class TargetSerializer(ReadSerializer):
 class MetricSerializer(ProjectRowSerializer):
     code = S.CharField(read_only=True, help_text=_("Code, unique within the project, e.g. A.1."))
     name = S.CharField(read_only=True, help_text=_("Name of the metric."))
+    name_sv = S.CharField(read_only=True, help_text=_("Name in Swedish (empty if none)."))
+    name_en = S.CharField(read_only=True, help_text=_("Name in English (empty if none)."))
     goal_id = S.IntegerField(read_only=True, allow_null=True, help_text=_(
         "Id of the goal the metric measures."))
     goal_code = S.CharField(source="goal.code", read_only=True, allow_null=True,
@@ -201,6 +207,8 @@ class MetricSerializer(ProjectRowSerializer):
     source_name = S.CharField(read_only=True, help_text=_("E.g. Sotkanet, Logex."))
     external_id = S.CharField(read_only=True, help_text=_(
         "The corresponding Sotkanet indicator id or Statistics Finland table."))
+    sotkanet_indicator = S.IntegerField(read_only=True, allow_null=True, help_text=_(
+        "Id of the THL Sotkanet indicator shown as the metric's context (see /api/v1/context/)."))
     targets = TargetSerializer(many=True, read_only=True, help_text=_(
         "Versions of the baseline and target, newest first."))
     updated_at = UTCDateTimeField(help_text=UPDATED)

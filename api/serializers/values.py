@@ -61,31 +61,8 @@ class MetricValuePageSerializer(ReadSerializer):
 
 
 class JsonStatDatasetSerializer(ReadSerializer):
-    """A JSON-stat 2.0 dataset (see json-stat.org)."""
-
-    version = S.ChoiceField(choices=["2.0"], read_only=True, help_text=_("Always 2.0."))
-    # "class" is a Python keyword: the field is added below.
-    label = S.CharField(read_only=True, help_text=_("Title of the dataset."))
-    source = S.CharField(read_only=True, help_text=_("Where the data comes from."))
-    updated = S.CharField(required=False, help_text=_(
-        "When the newest value changed (UTC); missing for an empty dataset."))
-    id = S.ListField(child=S.CharField(), read_only=True, help_text=_(
-        "The dimensions in cube order: metric, project or region, period, category."))
-    size = S.ListField(child=S.IntegerField(), read_only=True, help_text=_(
-        "Number of categories of each dimension."))
-    role = S.DictField(child=S.ListField(child=S.CharField()), read_only=True, help_text=_(
-        "Which dimension is time, geography and the metric."))
-    dimension = S.DictField(child=S.JSONField(), read_only=True, help_text=_(
-        "Per dimension its label and categories (index, label, and the metrics' units)."))
-    value = S.JSONField(read_only=True, help_text=_(
-        "The values in row-major cube order: an array, or for a sparse cube an object from "
-        "cell index to value."))
-    extension = S.DictField(child=S.JSONField(), read_only=True, help_text=_(
-        "lang: the language of the labels; rows: the number of values."))
-
-
-JsonStatDatasetSerializer._declared_fields["class"] = S.ChoiceField(
-    choices=["dataset"], read_only=True, help_text=_("Always dataset."))
+    """A JSON-stat 2.0 dataset of metric values (api.jsonstat builds it). Its OpenAPI schema,
+    the component JsonStatDataset, is written out in api.schema.JsonStatDatasetExtension."""
 
 
 class ValueWithdrawalSerializer(ReadSerializer):

@@ -12,6 +12,7 @@ from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import charts, progress
@@ -252,3 +253,18 @@ def matrix_table(dashboard, caption: str):
         '<th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>',
         caption, _("Subproject"), mark_safe(head), mark_safe("".join(body)),
     )
+
+
+@register.filter
+def context_value(value, indicator) -> str:
+    """A Sotkanet value with the indicator's decimals and the reader's decimal separator."""
+    if value is None:
+        return "–"
+    decimals = indicator.decimals if indicator and indicator.decimals is not None else 1
+    return formats.number_format(round(value, decimals), decimals, use_l10n=True)
+
+
+@register.filter
+def indicator_title(indicator) -> str:
+    """A Sotkanet indicator's name in the reader's language (Finnish when THL gives none)."""
+    return indicator.title_in((get_language() or "fi")[:2]) if indicator else ""

@@ -13,6 +13,7 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 
 # The file format is Finnish whatever the user's language: headers and names are its keys.
 REPORTS_SHEET, METRICS_SHEET, META_SHEET = "Raportit", "Mittarit", "Tiedot"
+INSTRUCTIONS_SHEET = "Ohjeet"  # read by people only, the import ignores it
 REPORT_HEADERS = (
     "Koodi", "Osahanke", "Tila", "Tilannevalo", "Edistyminen %",
     "Tilanne / keskeiset aikaansaannokset", "Eteneminen / tulevat toimenpiteet", "Ongelmat",
@@ -22,6 +23,11 @@ METRIC_HEADERS = (
     "Osahanke", "Mittarin koodi", "Mittari", "Luokka", "Laji", "Yksikkö", "Arvo", "Kommentti",
     "Edellinen kuukausi", "Tila", "Versio", "Tarkiste",
 )
+# The columns the user fills in (1-based: Raportit D–J, Mittarit G–H) say so in their header
+# too, not by colour alone; the import accepts a header with or without the mark.
+FILL_MARK = "(täytä)"
+REPORT_FILLED_COLUMNS = frozenset(range(4, 11))
+METRIC_FILLED_COLUMNS = frozenset({7, 8})
 # Report fields in the order of the columns D–J of the Raportit sheet.
 REPORT_FIELDS = (
     "light", "progress", "situation", "next_steps", "problems", "help_needed", "light_reason",
@@ -56,3 +62,8 @@ def row_digest(*parts) -> str:
     joined = "\x1f".join(normalise(part) for part in parts)
     return hashlib.sha256(joined.encode()).hexdigest()[:20]
 
+
+
+def header_text(header: str, column: int, filled: frozenset[int]) -> str:
+    """A column's header as the template writes it: marked when the user fills it in."""
+    return f"{header} {FILL_MARK}" if column in filled else header

@@ -1,5 +1,9 @@
 """The import of a filled-in template.
 
+A coordinator's rows are saved as theirs; the project manager's rows (the sheets managers
+collect from coordinators) on behalf of each subproject's coordinator, recorded so in the
+history and the audit. A changed row the uploader may not change is an error like any other.
+
 It validates every changed cell first and imports only when the whole file is valid; then it
 saves each subproject through `services.monthly_report_save` in one transaction, so the
 reporting rules (who may edit, locked reports, conflicts, history) stay in one place. A row
@@ -25,9 +29,11 @@ from projects.formatting import format_month, light_from_keyword, light_keywords
 from projects.models import Project
 from reports import selectors
 from reports.excel.format import (
+    METRIC_FILLED_COLUMNS,
     METRIC_HEADERS,
     METRICS_SHEET,
     REPORT_FIELDS,
+    REPORT_FILLED_COLUMNS,
     REPORT_HEADERS,
     REPORTS_SHEET,
     normalise,
@@ -58,16 +64,6 @@ from reports.services import (
     monthly_report_save,
 )
 from workpackages.models import Subproject
-
-
-def can_upload(user, project: Project) -> bool:
-    """The project's manager and the coordinators of its subprojects may upload; the rows
-    each may change are decided per subproject by the reporting rules."""
-    if permissions.can_review_reports(user, project):
-        return True
-    return bool(permissions.roles_in(user, project)) and Subproject.objects.filter(
-        project=project, responsible_people__user=user
-    ).exists()
 
 
 def _light(value) -> str:
@@ -103,6 +99,7 @@ class _Change:
     version: int
     sheet: str
     row: int
+    on_behalf_of: object = None  # the coordinator the manager saves for, if so
     fields: dict = field(default_factory=dict)
     values: list[ValueInput] = field(default_factory=list)
 
@@ -124,17 +121,36 @@ class _Validator:
         }
         self.changes: dict[int, _Change] = {}
         self.unchanged = 0
-        self._may_edit: dict[int, bool] = {}
+        self._author: dict[int, tuple] = {}
         self._metric_rows: dict[int, dict] = {}
         self._seen: dict[tuple, int] = {}
 
     def error(self, sheet, row, column, message) -> None:
         self.errors.add(sheet, row, column, message)
 
-    def may_edit(self, sub: Subproject) -> bool:
-        if sub.pk not in self._may_edit:
-            self._may_edit[sub.pk] = permissions.can_edit_report(self.user, sub)
-        return self._may_edit[sub.pk]
+    def author(self, sub: Subproject) -> tuple[bool, object, str]:
+        """(may the uploader change the subproject's report, the coordinator a manager saves
+        for or None, why not). A coordinator changes their own subprojects' rows; the
+        project's manager any subproject's, on behalf of its coordinator."""
+        if sub.pk not in self._author:
+            if permissions.can_edit_report(self.user, sub):
+                self._author[sub.pk] = (True, None, "")
+            elif permissions.can_review_reports(self.user, sub.project_id):
+                coordinator = permissions.report_coordinator(sub)
+                if permissions.can_save_on_behalf(self.user, sub, coordinator):
+                    self._author[sub.pk] = (True, coordinator, "")
+                else:
+                    self._author[sub.pk] = (False, None, _(
+                        "Subproject %(code)s has no coordinator with an account in the portal, "
+                        "so its report cannot be saved on a coordinator's behalf. Leave its rows "
+                        "as they were or remove them."
+                    ) % {"code": sub.code})
+            else:
+                self._author[sub.pk] = (False, None, _(
+                    "Subproject %(code)s is not yours: only its coordinator or the project "
+                    "manager can change its report. Leave its rows as they were or remove them."
+                ) % {"code": sub.code})
+        return self._author[sub.pk]
 
     def metric_rows(self, sub: Subproject) -> dict:
         if sub.pk not in self._metric_rows:
@@ -168,11 +184,9 @@ class _Validator:
     def allowed(self, sheet: str, number: int, sub: Subproject, column: str, version) -> bool:
         """May the uploader change this subproject's report now? Records why not."""
         report = self.reports.get(sub.pk)
-        if not self.may_edit(sub):
-            self.error(sheet, number, "A", _(
-                "Only the coordinator of subproject %(code)s can change its report; leave "
-                "its rows as they were or remove them."
-            ) % {"code": sub.code})
+        may, _coordinator, why_not = self.author(sub)
+        if not may:
+            self.error(sheet, number, "A", why_not)
             return False
         if report is not None and report.state not in EDITABLE_STATES:
             self.error(sheet, number, column, str(ReportLocked(report)))
@@ -195,7 +209,8 @@ class _Validator:
     def change(self, sheet: str, number: int, sub: Subproject) -> _Change:
         if sub.pk not in self.changes:
             report = self.reports.get(sub.pk)
-            self.changes[sub.pk] = _Change(sub, report.version if report else 0, sheet, number)
+            self.changes[sub.pk] = _Change(sub, report.version if report else 0, sheet, number,
+                                           on_behalf_of=self.author(sub)[1])
         return self.changes[sub.pk]
 
     def report_row(self, number: int, cells: tuple) -> None:
@@ -320,8 +335,8 @@ def import_workbook(*, project: Project, month: dt.date, user, file) -> ImportRe
         workbook.close()
     if errors:
         return errors.result()
-    check_headers(REPORTS_SHEET, report_rows, REPORT_HEADERS, errors)
-    check_headers(METRICS_SHEET, metric_rows, METRIC_HEADERS, errors)
+    check_headers(REPORTS_SHEET, report_rows, REPORT_HEADERS, errors, REPORT_FILLED_COLUMNS)
+    check_headers(METRICS_SHEET, metric_rows, METRIC_HEADERS, errors, METRIC_FILLED_COLUMNS)
     if errors:
         return errors.result()
     check_formulas(data, {REPORTS_SHEET: report_rows, METRICS_SHEET: metric_rows}, errors)
@@ -358,6 +373,7 @@ def _save(changes: list[_Change], month: dt.date, user, unchanged: int) -> Impor
                         subproject=change.subproject, period=month, user=user,
                         data=ReportInput(fields=change.fields, values=change.values),
                         expected_version=change.version, action=ReportEvent.Action.IMPORTED,
+                        on_behalf_of=change.on_behalf_of,
                     )
                 except (ReportLocked, ReportConflict, PermissionDenied) as error:
                     raise _Abort(CellError(change.sheet, change.row, "A", str(error))) from None
@@ -366,6 +382,10 @@ def _save(changes: list[_Change], month: dt.date, user, unchanged: int) -> Impor
                                            " ".join(error.messages))) from None
                 result.reports += bool(change.fields)
                 result.values += len(change.values)
+                if change.on_behalf_of is not None:
+                    coordinator = change.on_behalf_of
+                    result.on_behalf.append((change.subproject.code, coordinator.get_full_name()
+                                             or coordinator.get_username()))
     except _Abort as abort:  # raised inside the atomic block: everything is rolled back
         return ImportResult(errors=[abort.error])
     return result

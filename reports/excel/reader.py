@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from projects.models import Project
-from reports.excel.format import FORMAT_VERSION, META_SHEET, normalise
+from reports.excel.format import FORMAT_VERSION, META_SHEET, header_text, normalise
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000  # data rows per sheet
@@ -50,6 +50,8 @@ class ImportResult:
     reports: int = 0  # Raportit rows imported
     values: int = 0  # Mittarit rows imported
     unchanged: int = 0  # rows skipped because nobody changed them
+    # (subproject code, coordinator's name) of the reports the manager saved for coordinators
+    on_behalf: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -245,11 +247,13 @@ def _sheet_too_large_message(name: str) -> str:
         "sheet": name, "rows": MAX_SHEET_ROWS, "columns": MAX_SHEET_COLUMNS}
 
 
-def check_headers(name: str, rows, headers: tuple, errors: Errors) -> None:
+def check_headers(name: str, rows, headers: tuple, errors: Errors,
+                  filled: frozenset[int] = frozenset()) -> None:
     found = rows[0][1] if rows and rows[0][0] == 1 else (None,) * len(headers)
-    for index, expected in enumerate(headers):
+    for index, header in enumerate(headers):
         text = normalise(found[index])
-        if text == expected:
+        expected = header_text(header, index + 1, filled)
+        if text in (header, expected):
             continue
         column = get_column_letter(index + 1)
         if not text:

@@ -1,11 +1,14 @@
-"""The month's reporting workbook of a project, as the manager downloads it: a Raportit row
-per subproject expected to report and a Mittarit row per metric (and category) due, with the
-version and digest the import reads back in hidden columns."""
+"""The month's reporting workbook of a project, as its manager (every subproject) or a
+coordinator (their own) downloads it: an instructions sheet (Ohjeet, Finnish first), a
+Raportit row per subproject expected to report and a Mittarit row per metric (and category)
+due, with the version and digest the import reads back in hidden columns. What to fill in is
+said in text (headers marked "(täytä)", locked rows' state "– locked"), not by colour alone."""
 
 import datetime as dt
 import io
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -13,19 +16,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Metric
+from projects import permissions
 from projects.formatting import format_month, light_keywords, phase_keywords, yes_no_keywords
 from projects.models import Project
 from projects.spreadsheets import is_formula_like
 from reports import selectors
 from reports.excel.format import (
+    FILL_MARK,
     FORMAT_VERSION,
+    INSTRUCTIONS_SHEET,
     META_SHEET,
+    METRIC_FILLED_COLUMNS,
     METRIC_HEADERS,
     METRICS_SHEET,
     REPORT_FIELDS,
+    REPORT_FILLED_COLUMNS,
     REPORT_HEADERS,
     REPORTS_SHEET,
     clean_text,
+    header_text,
     row_digest,
 )
 from reports.models import MonthlyReport
@@ -66,14 +75,77 @@ def _metric_cell(row: selectors.MetricRow):
 
 
 def _state_label(report: MonthlyReport | None) -> str:
-    return str(report.get_state_display()) if report else _("not started")
+    """The report's state; a row the import will not change says it is locked, in text as
+    well as by its grey fill."""
+    if report is None:
+        return str(_("not started"))
+    if report.state not in EDITABLE_STATES:
+        return _("%(state)s – locked") % {"state": report.get_state_display()}
+    return str(report.get_state_display())
 
 
-def _sheet(workbook: Workbook, title: str, headers: tuple, widths: tuple, *, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title
+# The instructions sheet, in Finnish first, then Swedish and English: (language, its own name).
+INSTRUCTION_LANGUAGES = (("fi", "Suomeksi"), ("sv", "På svenska"), ("en", "In English"))
+
+
+def _instructions(manager: bool) -> list[str]:
+    """The paragraphs of the instructions sheet in the active language."""
+    paragraphs = [
+        _("Fill in only the columns whose header says %(mark)s: on the sheet Raportit the "
+          "status light, progress and texts (columns D–J), on the sheet Mittarit the value and "
+          "comment (columns G–H). The other columns are locked. The colours repeat the same: "
+          "yellow cells are filled in, grey rows are locked.") % {"mark": FILL_MARK},
+        _("A row whose state (column Tila) says “locked” is a submitted or approved report; "
+          "this file cannot change it. An approved report is changed only when the project "
+          "manager reopens it in the portal."),
+        _("Status light: %(lights)s. Progress: a whole number from 0 to 100. A yes/no metric: "
+          "%(yes_no)s. Write the names as in the lists of the cells, in Finnish or "
+          "Swedish.") % {
+            "lights": ", ".join(light_keywords().values()), "yes_no": " / ".join(yes_no_keywords())},
+        _("Rows you do not change are skipped. The file is imported only when every changed "
+          "cell is valid; otherwise nothing is saved and the errors are listed by sheet, row "
+          "and column."),
+        _("Do not rename, add or remove columns, and do not change the hidden columns K–L."),
+    ]
+    if manager:
+        paragraphs.insert(0, _(
+            "This template holds every subproject of the project. When you, the project "
+            "manager, upload it, each subproject's changes are saved on behalf of its "
+            "coordinator and recorded so in the report's history."))
+    else:
+        paragraphs.insert(0, _(
+            "This template holds the subprojects you are responsible for."))
+    return paragraphs
+
+
+def _instructions_sheet(workbook: Workbook, project: Project, month: dt.date,
+                        manager: bool) -> None:
+    # After the data sheets, so that their files keep their places (sheet1 Raportit, sheet2
+    # Mittarit), but the sheet the file opens on.
+    sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
+    workbook.active = sheet
+    sheet.sheet_view.tabSelected = True
+    sheet.column_dimensions["A"].width = 110
+    number = 1
+    _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {month:%m/%Y}")
+    sheet.cell(row=number, column=1).font = Font(bold=True, size=14)
+    for language, name in INSTRUCTION_LANGUAGES:
+        number += 2
+        _text_cell(sheet.cell(row=number, column=1), name)
+        sheet.cell(row=number, column=1).font = Font(bold=True)
+        with translation.override(language):
+            for paragraph in _instructions(manager):
+                number += 1
+                cell = sheet.cell(row=number, column=1)
+                _text_cell(cell, paragraph)
+                cell.alignment = WRAP
+    sheet.protection.sheet = True
+
+
+def _sheet(workbook: Workbook, title: str, headers: tuple, widths: tuple, filled: frozenset[int]):
+    sheet = workbook.create_sheet(title)
     for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=1, column=index, value=header)
+        cell = sheet.cell(row=1, column=index, value=header_text(header, index, filled))
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
         sheet.column_dimensions[get_column_letter(index)].width = width
     for letter in ("K", "L"):  # version and digest: the import's, not the user's
@@ -120,12 +192,14 @@ def _list_validation(names, title: str) -> DataValidation:
     return validation
 
 
-def build_template(*, project: Project, month: dt.date) -> bytes:
-    """The month's reporting workbook of the project: a Raportit row per subproject expected
-    to report, a Mittarit row per metric (and category) due, both filled with what has been
-    saved so far; rows of submitted and approved reports are locked and marked."""
-    subprojects = list(
-        Subproject.objects.filter(project=project).expected_to_report(month)
+def build_template(*, project: Project, month: dt.date, user) -> bytes:
+    """The month's reporting workbook of the project as the user gets it: the instructions,
+    a Raportit row per subproject expected to report whose rows are the user's (every one
+    for the manager, a coordinator's own), a Mittarit row per metric (and category) due,
+    both filled with what has been saved so far; rows of submitted and approved reports are
+    locked and marked so."""
+    subprojects = list(permissions.excel_subprojects(
+        user, project, Subproject.objects.filter(project=project).expected_to_report(month))
         .select_related("work_package").order_by("work_package__code_sort", "code_sort")
     )
     reports = {
@@ -134,8 +208,9 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
     }
     workbook = Workbook()
     workbook.properties.title = f"{project.code} {format_month(month)}"
+    workbook.remove(workbook.active)
 
-    sheet = _sheet(workbook, REPORTS_SHEET, REPORT_HEADERS, REPORT_WIDTHS, first=True)
+    sheet = _sheet(workbook, REPORTS_SHEET, REPORT_HEADERS, REPORT_WIDTHS, REPORT_FILLED_COLUMNS)
     for number, sub in enumerate(subprojects, start=2):
         report = reports.get(sub.pk)
         cells = [
@@ -149,7 +224,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
             sheet, number,
             [sub.code, sub.name, _state_label(report), *cells, version,
              row_digest("R", sub.code, *cells)],
-            editable=set(range(4, 11)), locked=locked,
+            editable=REPORT_FILLED_COLUMNS, locked=locked,
         )
     last = len(subprojects) + 1
     if subprojects:
@@ -164,7 +239,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         sheet.add_data_validation(lights)
         sheet.add_data_validation(progress)
 
-    sheet = _sheet(workbook, METRICS_SHEET, METRIC_HEADERS, METRIC_WIDTHS)
+    sheet = _sheet(workbook, METRICS_SHEET, METRIC_HEADERS, METRIC_WIDTHS, METRIC_FILLED_COLUMNS)
     yes_no = _list_validation(yes_no_keywords(), METRIC_HEADERS[6])
     phases = _list_validation(phase_keywords(), METRIC_HEADERS[6])
     number = 1
@@ -182,7 +257,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
                  metric.unit, value, comment, row.previous_display, _state_label(report),
                  report.version if report else 0,
                  row_digest("M", sub.code, metric.code, category, value, comment)],
-                editable={7, 8}, locked=locked,
+                editable=METRIC_FILLED_COLUMNS, locked=locked,
             )
             if metric.kind == Metric.Kind.YES_NO:
                 yes_no.add(f"G{number}")
@@ -192,6 +267,7 @@ def build_template(*, project: Project, month: dt.date) -> bytes:
         if validation.sqref:
             sheet.add_data_validation(validation)
 
+    _instructions_sheet(workbook, project, month, permissions.can_review_reports(user, project))
     meta = workbook.create_sheet(META_SHEET)
     for number, pair in enumerate((("Hanke", project.code), ("Kuukausi", f"{month:%Y-%m}"),
                                    ("Pohjan versio", FORMAT_VERSION)), start=1):

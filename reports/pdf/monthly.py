@@ -8,9 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Metric, MetricTarget, MetricValue
+from indicators.selectors import context_by_metric
 from projects.formatting import format_date, format_month, format_number, light_name
 from projects.models import Project
 from reports.models import MonthlyReport, ProjectRollup
@@ -96,6 +98,7 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
         metric__in=metrics, category=None, period__lte=month, value__isnull=False, published=True
     ).values_list("metric_id", "period", "value"):
         series[metric_id][period] = value
+    contexts = context_by_metric([m.pk for m in metrics if m.sotkanet_indicator], last_years=1)
     rows = []
     for metric in metrics:
         target = next(iter(metric.targets.all()), None)
@@ -113,8 +116,21 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
             "target_date": target.target_date.isoformat() if target and target.target_date
             else None,
             "series": [[m.isoformat(), _num(v)] for m, v in sorted(values.items())],
+            "context": _context(contexts.get(metric.pk)),
         })
     return rows
+
+
+def _context(context) -> dict | None:
+    """The latest year of the metric's Sotkanet context, with its attribution."""
+    indicator = context.indicator if context else None
+    if indicator is None or indicator.fetched_at is None or context.latest is None:
+        return None
+    year, county, country = context.latest
+    return {"indicator": context.indicator_id, "title": indicator.title, "unit": indicator.unit,
+            "year": year, "county_name": context.county_name, "county": _num(county),
+            "country": _num(country), "source": indicator.source, "licence": indicator.licence,
+            "fetched": timezone.localdate(indicator.fetched_at).isoformat()}
 
 
 def _date_text(iso: str | None) -> str:
@@ -151,6 +167,11 @@ def render(data: dict) -> bytes:
         metric["kind"] = Metric.Kind(metric["kind"]).label
         metric["baseline_date_text"] = _date_text(metric["baseline_date"])
         metric["target_date_text"] = _date_text(metric["target_date"])
+        if metric.get("context"):
+            context = metric["context"]
+            context["fetched_text"] = _date_text(context["fetched"])
+            context["county"] = _number_text(context["county"])
+            context["country"] = _number_text(context["country"])
         for field in ("value", "baseline", "target"):
             metric[field] = _number_text(metric[field])
     return render_pdf("reports/pdf/monthly.html", data)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports.pdf.hyphenation import hyphenate_html
 
 log = logging.getLogger(__name__)
 FONT_DIR = (Path(settings.BASE_DIR) / "node_modules" / "@fontsource" / "source-sans-3"
@@ -34,7 +37,16 @@ class SafeURLFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url[:200]}")
 
 
-def render_pdf(template: str, context: dict, fetcher: SafeURLFetcher | None = None) -> bytes:
-    html = render_to_string(template, context)
+def render_html(template: str, context: dict) -> str:
+    """The document's HTML, its Finnish text hyphenated by Voikko."""
+    return hyphenate_html(render_to_string(template, context), translation.get_language() or "fi")
+
+
+def write_pdf(html: str, fetcher: SafeURLFetcher | None = None) -> bytes:
+    """The HTML as a tagged PDF (PDF/UA-1: structure tree, MarkInfo, title, language)."""
     return HTML(string=html, base_url=FONT_SCHEME, url_fetcher=fetcher or SafeURLFetcher()
-                ).write_pdf()
+                ).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_pdf(template: str, context: dict, fetcher: SafeURLFetcher | None = None) -> bytes:
+    return write_pdf(render_html(template, context), fetcher)

@@ -30,6 +30,8 @@ from reports.selectors.light_suggestion import suggested_light
 from reports.selectors.report_lists import (
     field_label,
     has_previous_report,
+    my_month_reports,
+    my_report_months,
     my_reports,
     readable_value,
     report_for,
@@ -42,7 +44,7 @@ __all__ = [
     "REPORTED_STATES", "Completeness", "MetricRow", "completeness", "completeness_rows",
     "current_period", "deadline_for", "default_deadline", "field_label", "get_visible_document",
     "get_visible_report", "get_visible_subproject", "has_previous_report", "metric_rows",
-    "my_reports", "project_documents", "readable_value", "report_for", "report_history",
-    "review_queue",
+    "my_month_reports", "my_report_months", "my_reports", "project_documents", "readable_value",
+    "report_for", "report_history", "review_queue",
     "suggested_light",
 ]

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from projects.models import Project
+from projects.permissions import member_project_ids
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod, StatusLight
-from reports.selectors.deadlines import is_late
+from reports.selectors.deadlines import deadline_for, is_late
 from workpackages.models import Subproject
 
 
@@ -46,6 +47,7 @@ def my_reports(user) -> list[MyReportRow]:
     closed periods those not yet reported (late). The nearest deadline first, the late
     months after them, newest first."""
     subprojects = list(Subproject.objects.filter(responsible_people__user=user).distinct()
+                       .filter(project__in=member_project_ids(user))  # current roles only
                        .select_related("project", "work_package"))
     if not subprojects:
         return []
@@ -78,11 +80,34 @@ def my_reports(user) -> list[MyReportRow]:
     return [row for _closed, row in rows]
 
 
+def my_month_reports(user, month: dt.date) -> list[MyReportRow]:
+    """The month's reports of the subprojects the user is responsible for, one row per
+    subproject expected to report in the month, by project and subproject code."""
+    subprojects = list(Subproject.objects.filter(responsible_people__user=user)
+                       .expected_to_report(month).distinct()
+                       .select_related("project", "work_package")
+                       .order_by("project__code", "code_sort"))
+    reports = {r.subproject_id: r for r in MonthlyReport.objects.filter(
+        subproject__in=subprojects, period=month)}
+    deadlines = {project.pk: deadline_for(project, month)
+                 for project in {s.project for s in subprojects}}
+    return [MyReportRow(s, month, deadlines[s.project_id], reports.get(s.pk))
+            for s in subprojects]
+
+
+def my_report_months(user) -> list[dt.date]:
+    """The months of the reporting periods of the user's subprojects' projects, newest
+    first: the choices a month field offers (any other month may still be typed)."""
+    return list(ReportingPeriod.objects.filter(
+        project__subprojects__responsible_people__user=user)
+        .values_list("month", flat=True).distinct().order_by("-month"))
+
+
 def report_history(report: MonthlyReport) -> list[ReportEvent]:
     """The report's events, newest first, each with `readable_changes`: (what, before, after)
     in the reader's language — a field by its label, a light by its name, a metric value
     with its comment (the events keep the machine names)."""
-    events = list(report.events.select_related("user").order_by("-at", "-id"))
+    events = list(report.events.select_related("user", "on_behalf_of").order_by("-at", "-id"))
     for event in events:
         event.readable_changes = [
             (name if event.action == ReportEvent.Action.VALUES else field_label(name),

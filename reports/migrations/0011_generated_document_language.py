@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0009_event_reopened_at'),
+        ('reports', '0010_report_event_on_behalf_of'),
     ]
 
     operations = [

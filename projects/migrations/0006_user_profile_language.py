@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_updated_at'),
+        ('projects', '0005_region_wellbeing_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,3 @@
+"""Workspace pages: metrics."""
+
+urlpatterns = []
