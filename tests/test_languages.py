@@ -286,7 +286,7 @@ def test_the_audit_trail_names_actions_and_fields_in_swedish(client, cast):
     swedish(cast.manager)
     client.force_login(cast.manager)
     page = client.get(reverse("project-audit", args=[cast.project.pk])).content.decode()
-    assert "<td>ändring</td>" in page and "<td>update</td>" not in page
+    assert "<td>ändrad</td>" in page and "<td>update</td>" not in page
     assert "<strong>Namn</strong>: Digitiimi → Digitiimi 2" in page
 
 

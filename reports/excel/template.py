@@ -127,7 +127,7 @@ def _instructions_sheet(workbook: Workbook, project: Project, month: dt.date,
     sheet.sheet_view.tabSelected = True
     sheet.column_dimensions["A"].width = 110
     number = 1
-    _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {month:%m/%Y}")
+    _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {format_month(month)}")
     sheet.cell(row=number, column=1).font = Font(bold=True, size=14)
     for language, name in INSTRUCTION_LANGUAGES:
         number += 2
