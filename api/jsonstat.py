@@ -167,6 +167,7 @@ def dataset(queryset: QuerySet, *, geo: str = "region", lang: str = "fi",
     dimension_ids = ["metric", *(["project"] if geo == "project" else []), "region", "period",
                      "category"]
 
+    illustrative = queryset.filter(illustrative=True).exists()
     with translation.override(lang):
         titles = {"metric": _("Metric"), "project": _("Project"), "region": _("Region"),
                   "period": _("Period"), "category": _("Disaggregation category")}
@@ -184,13 +185,17 @@ def dataset(queryset: QuerySet, *, geo: str = "region", lang: str = "fi",
         }
         if updated is not None:
             result["updated"] = updated.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        if illustrative:
+            result["note"].append(_("Illustrative data: the values are made up to show the "
+                                    "portal in use (esimerkkiaineisto)."))
         if not rows:
             result["size"] = [1] * len(dimension_ids)
             result["dimension"] = _empty_dimensions(dimension_ids, titles)
             result["value"] = [None]
             result["note"].append(_("The selection holds no values: the dataset is one empty "
                                     "cell."))
-            result["extension"] = {"lang": lang, "rows": 0, "status": _status_labels()}
+            result["extension"] = {"lang": lang, "rows": 0, "status": _status_labels(),
+                                   "illustrative": illustrative}
             return result
 
         metric_ids = sorted(metrics, key=lambda pk: (metrics[pk]["project__code"],
@@ -255,7 +260,8 @@ def dataset(queryset: QuerySet, *, geo: str = "region", lang: str = "fi",
         result.update(size=size, dimension=dimension, value=value)
         if statuses:
             result["status"] = {str(i): statuses[i] for i in sorted(statuses)}
-        result["extension"] = {"lang": lang, "rows": len(values), "status": _status_labels()}
+        result["extension"] = {"lang": lang, "rows": len(values), "status": _status_labels(),
+                               "illustrative": illustrative}
     return result
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from demo import history as demo_history
 from indicators.models import (
     Disaggregation,
     DisaggregationCategory,
@@ -56,6 +57,7 @@ class DemoUser:
     username: str
     role: str
     project: str
+    user: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -85,8 +87,10 @@ def _read(name: str, data_dir: Path) -> dict:
 
 
 @transaction.atomic
-def load_demo(*, data_dir: Path = DATA_DIR, password: str) -> LoadResult:
-    """Create or update the four seed projects and the demo users (all with `password`)."""
+def load_demo(*, data_dir: Path = DATA_DIR, password: str, history: bool = True) -> LoadResult:
+    """Create or update the four seed projects and the demo users (all with `password`);
+    with `history`, add the illustrative history of the last months (demo/history.py) to
+    the projects that have none yet."""
     common = _read("common.yaml", data_dir)
     programme = _load_common(common)
     files = [_read(name, data_dir) for name in PROJECT_FILES]
@@ -95,11 +99,19 @@ def load_demo(*, data_dir: Path = DATA_DIR, password: str) -> LoadResult:
         for org in data.get("organisations", []):
             _organisation(org)
     result = LoadResult()
+    plans = []
     for data in files:
         project = _load_project(programme, data)
         result.projects.append(project.code)
-        result.users += _demo_users_for(project, password)
+        users = _demo_users_for(project, password)
+        result.users += users
+        actors = {user.role: user.user for user in users}
+        plans.append(demo_history.plan_for(project, demo_history.Actors(
+            manager=actors[Membership.Role.MANAGER],
+            coordinator=actors[Membership.Role.COORDINATOR])))
     result.users += _national_and_admin_users(password)
+    if history:
+        demo_history.write_history(plans)
     return result
 
 
@@ -242,7 +254,7 @@ class _ProjectLoader:
         """Open the month after the latest demo report (or the phase's last month), so the
         demo coordinators have a month to report."""
         latest = (
-            MonthlyReport.objects.filter(subproject__project=self.project)
+            MonthlyReport.objects.filter(subproject__project=self.project, illustrative=False)
             .order_by("-period").values_list("period", flat=True).first()
         )
         if latest:
@@ -403,7 +415,6 @@ def _user(username: str, password: str, **extra) -> Any:
 def _demo_users_for(project: Project, password: str) -> list[DemoUser]:
     """A manager, a coordinator and a steering group member for the project."""
     slug = project.code.lower().split("-")[0]
-    first_wp = project.work_packages.order_by("code_sort").first()
     users = []
     for role, label in [
         (Membership.Role.MANAGER, "Hankepäällikkö"),
@@ -422,11 +433,11 @@ def _demo_users_for(project: Project, password: str) -> list[DemoUser]:
             project=project, person=person, role=role,
             defaults={"title": f"{label} (demo)"},
         )
-        if role == Membership.Role.COORDINATOR and first_wp is not None:
-            # The demo coordinator answers for the first work package's subprojects.
-            for sub in first_wp.subprojects.all():
-                sub.responsible_people.add(person)
-        users.append(DemoUser(username, role, project.code))
+        if role == Membership.Role.COORDINATOR:
+            # The demo coordinator writes the reports of every subproject, without being one
+            # of the plan's responsible people (who are the seed's own).
+            person.reported_subprojects.set(project.subprojects.all())
+        users.append(DemoUser(username, role, project.code, user))
     return users
 
 

@@ -255,6 +255,11 @@ class MetricValue(ProjectAudited, models.Model):
     )
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative data"), default=False, editable=False,
+        help_text=_("Made up by the demo to show the portal in use (esimerkkiaineisto), not "
+                    "reported by anyone."),
+    )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -264,6 +269,7 @@ class MetricValue(ProjectAudited, models.Model):
         indexes = [
             # The national export: published values in id order, a plain index scan.
             models.Index(fields=["id"], condition=Q(published=True), name="value_published"),
+            models.Index(fields=["metric"], condition=Q(illustrative=True), name="value_illustrative"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -96,10 +96,12 @@ def can_manage_project(user, project: Project | int) -> bool:
 
 
 def is_responsible_for(user, subproject) -> bool:
-    """Whether the user is one of the subproject's responsible people (its coordinator)."""
+    """Whether the user writes the subproject's reports: one of its responsible people or
+    one of its reporting coordinators."""
     if not user.is_authenticated:
         return False
-    return subproject.responsible_people.filter(user=user).exists()
+    return (subproject.responsible_people.filter(user=user).exists()
+            or subproject.reporting_coordinators.filter(user=user).exists())
 
 
 def can_edit_report(user, subproject) -> bool:
@@ -116,8 +118,7 @@ def can_use_excel(user, project: Project) -> bool:
     coordinators of its subprojects (their own)."""
     if can_review_reports(user, project):
         return True
-    return bool(roles_in(user, project)) and project.subprojects.filter(
-        responsible_people__user=user).exists()
+    return bool(roles_in(user, project)) and project.subprojects.reported_by(user).exists()
 
 
 def excel_subprojects(user, project: Project, subprojects: QuerySet) -> QuerySet:
@@ -127,7 +128,7 @@ def excel_subprojects(user, project: Project, subprojects: QuerySet) -> QuerySet
         return subprojects
     if not roles_in(user, project):
         return subprojects.none()
-    return subprojects.filter(responsible_people__user=user).distinct()
+    return subprojects.reported_by(user)
 
 
 def report_coordinator(subproject):

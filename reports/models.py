@@ -100,6 +100,11 @@ class MonthlyReport(ProjectAudited, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("approved by"),
     )
+    illustrative = models.BooleanField(
+        _("illustrative data"), default=False, editable=False,
+        help_text=_("Made up by the demo to show the portal in use (esimerkkiaineisto), not "
+                    "reported by anyone."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -125,7 +130,10 @@ class MonthlyReport(ProjectAudited, models.Model):
             ),
         ]
 
-        indexes = [models.Index(fields=["project", "period", "state"], name="report_project_month")]
+        indexes = [
+            models.Index(fields=["project", "period", "state"], name="report_project_month"),
+            models.Index(fields=["project"], condition=Q(illustrative=True), name="report_illustrative"),
+        ]
 
     def __str__(self) -> str:
         owner = self.subproject.code if self.subproject_id else self.project.code

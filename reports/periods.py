@@ -121,13 +121,15 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 state__in=selectors.REPORTED_STATES,
             ).values_list("subproject_id", flat=True)
         )
-        missing = [s for s in expected.prefetch_related("responsible_people__user__profile")
+        missing = [s for s in expected.prefetch_related("responsible_people__user__profile",
+                                                        "reporting_coordinators__user__profile")
                    if s.pk not in done]
         if not missing:
             continue
         by_user: dict = {}
         for sub in missing:
-            for person in sub.responsible_people.all():
+            for person in dict.fromkeys([*sub.responsible_people.all(),
+                                          *sub.reporting_coordinators.all()]):
                 if person.user:
                     by_user.setdefault(person.user, []).append(sub)
         for user, subs in by_user.items():

@@ -25,3 +25,12 @@ def stale_rollups() -> list[tuple[int, dt.date]]:
         .exclude(Exists(has_rollup)).values_list("project_id", "period").distinct()
     )
     return sorted(stale)
+
+
+def rollups_computed_after(project_id: int, month: dt.date, changed_at: dt.datetime) -> bool:
+    """Whether the month's roll-up exists and it and the later ones of its year were all
+    computed after `changed_at` (so they include a change of the month made then)."""
+    rollups = ProjectRollup.objects.filter(project_id=project_id, month__year=month.year,
+                                           month__gte=month)
+    return (rollups.filter(month=month).exists()
+            and not rollups.filter(computed_at__lt=changed_at).exists())

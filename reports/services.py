@@ -120,9 +120,9 @@ def _name(user) -> str:
 
 def _recompute_rollup_after_commit(report: MonthlyReport) -> None:
     """Approved data changed: refresh the month's roll-up once the change is committed."""
-    project_id, month = report.project_id, report.period.isoformat()
+    project_id, month, changed_at = report.project_id, report.period.isoformat(), report.updated_at
     # Never fails the request: with Redis down the hourly sweep recomputes it instead.
-    transaction.on_commit(lambda: tasks.enqueue_rollup(project_id, month))
+    transaction.on_commit(lambda: tasks.enqueue_rollup(project_id, month, changed_at))
 
 
 def _values_of(report: MonthlyReport):

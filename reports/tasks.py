@@ -33,7 +33,7 @@ from django.db import OperationalError
 
 from projects.models import Project
 from reports import document_rendering, periods, rollups
-from reports.rollup_selectors import stale_rollups
+from reports.rollup_selectors import rollups_computed_after, stale_rollups
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,18 @@ def recompute_stale_rollups() -> int:
     return count
 
 
-def enqueue_rollup(project_id: int, month: str) -> None:
+def enqueue_rollup(project_id: int, month: str, changed_at: dt.datetime | None = None) -> None:
     """Ask a worker to recompute the roll-up. Called after the change is committed, so it
     must not fail the request that made the change: if the queue is unreachable, the change
-    stays saved and recompute_stale_rollups picks the month up within the hour."""
+    stays saved and recompute_stale_rollups picks the month up within the hour.
+
+    With `changed_at` (when the report changed), nothing is sent when the month's roll-up
+    and the later ones of its year were all computed after it — by the job of another
+    report approved in the same transaction (a bulk approval, the demo's history)."""
     try:
+        if changed_at is not None and rollups_computed_after(
+                project_id, dt.date.fromisoformat(month), changed_at):
+            return
         compute_rollup.delay(project_id, month)
     except Exception:  # noqa: BLE001 — Redis down (kombu OperationalError) or any other
         log.exception("roll-up of project %s %s not queued; the hourly recomputation of "

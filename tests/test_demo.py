@@ -1,15 +1,19 @@
-"""load_demo is faithful to the seeds and idempotent."""
+"""load_demo --facts-only is faithful to the seeds and idempotent (the illustrative history
+on top of it: test_demo_history.py)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db.models import Sum
 
 from demo.services import load_demo
+from indicators.models import MetricValue
 from projects.models import Phase, Project
-from reports.models import EvaluationRound, MonthlyReport
-from workpackages.models import BudgetLine, Risk, Subproject, WorkPackage
+from reports.models import EvaluationRound, MonthlyReport, Reminder
+from workpackages.models import ActualCost, BudgetLine, Risk, RiskReview, Subproject, WorkPackage
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +35,22 @@ def snapshot():
 
 @pytest.fixture
 def demo():
-    return load_demo(password=PASSWORD)
+    return load_demo(password=PASSWORD, history=False)
+
+
+def test_facts_only_command_loads_no_history(capsys):
+    call_command("load_demo", "--facts-only")
+    assert MonthlyReport.objects.filter(illustrative=True).count() == 0
+    assert set(MonthlyReport.objects.values_list("period", flat=True)) == {dt.date(2022, 6, 1)}
+    assert not (MetricValue.objects.exists() or ActualCost.objects.exists()
+                or RiskReview.objects.exists() or Reminder.objects.exists())
+    assert not MonthlyReport.objects.filter(submitted_at__isnull=False).exists()
+    assert "esimerkkiaineisto" not in capsys.readouterr().out
 
 
 def test_loading_twice_leaves_the_same_data(demo):
     first = snapshot()
-    load_demo(password=PASSWORD)
+    load_demo(password=PASSWORD, history=False)
     assert snapshot() == first
     assert set(demo.projects) == {"POSOTE20", "ESSOTE-TSK", "SIUNSOTE-TSK", "SOITE2"}
 

@@ -80,7 +80,7 @@ class SubprojectAdmin(KeptWithHistory, admin.ModelAdmin):
                     "end_month", "starts_later", "carried_over"]
     list_filter = ["project", "starts_later", "carried_over", "organisation"]
     search_fields = ["code", "name", "objective"]
-    filter_horizontal = ["goals", "responsible_people"]
+    filter_horizontal = ["goals", "responsible_people", "reporting_coordinators"]
     list_select_related = ["work_package", "project", "organisation"]
     inlines = [ActivityInline, BudgetLineInline, ActualCostInline]
 

@@ -123,6 +123,13 @@ def _expected_to_report(month) -> Q:
 
 
 class SubprojectQuerySet(models.QuerySet):
+    def reported_by(self, user):
+        """The subprojects whose monthly reports the user writes: as one of the plan's
+        responsible people or as a reporting coordinator."""
+        return self.filter(
+            Q(responsible_people__user=user) | Q(reporting_coordinators__user=user)
+        ).distinct()
+
     def expected_to_report(self, month):
         """The subprojects whose report of the month is expected. `month` is a date or an
         expression giving one per row (an F() of an annotated month)."""
@@ -158,6 +165,12 @@ class Subproject(ProjectAudited, models.Model):
     )
     responsible_people = models.ManyToManyField(
         Person, blank=True, related_name="subprojects", verbose_name=_("responsible people")
+    )
+    reporting_coordinators = models.ManyToManyField(
+        Person, blank=True, related_name="reported_subprojects",
+        verbose_name=_("reporting coordinators"),
+        help_text=_("Portal users who write the monthly reports without being responsible "
+                    "people of the plan (e.g. a coordinator reporting on behalf of the team)."),
     )
     start_month = models.DateField(_("planned start month"), null=True, blank=True)
     end_month = models.DateField(_("planned end month"), null=True, blank=True)
@@ -344,6 +357,11 @@ class ActualCost(ProjectAudited, models.Model):
         default=BudgetLine.Category.ALL,
     )
     amount = models.DecimalField(_("actual cost (€)"), max_digits=12, decimal_places=2)
+    illustrative = models.BooleanField(
+        _("illustrative data"), default=False, editable=False,
+        help_text=_("Made up by the demo to show the portal in use (esimerkkiaineisto), not "
+                    "reported by anyone."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -431,6 +449,11 @@ class RiskReview(ProjectAudited, models.Model):
     severity = models.PositiveSmallIntegerField(_("severity (1–5)"))
     probability = models.PositiveSmallIntegerField(_("probability (%)"))
     note = models.TextField(_("note"), blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative data"), default=False, editable=False,
+        help_text=_("Made up by the demo to show the portal in use (esimerkkiaineisto), not "
+                    "reported by anyone."),
+    )
 
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

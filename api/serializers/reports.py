@@ -20,6 +20,8 @@ from api.serializers.base import (
 from reports.models import EvaluationRound, GeneratedDocument, MonthlyReport, StatusLight
 from workpackages.models import BudgetLine, Risk
 
+ILLUSTRATIVE = _("True for the demo's illustrative data (esimerkkiaineisto): made up to show "
+                 "the portal in use, not reported by anyone.")
 LIGHT = _("Status light: green, yellow, red, grey (not started) or blue (completed); "
           "empty if not set.")
 
@@ -42,6 +44,7 @@ class MonthlyReportSerializer(SubprojectRowSerializer):
         "Grows by one with every saved change of the report."))
     submitted_at = UTCDateTimeField(allow_null=True, help_text=_("When it was submitted."))
     approved_at = UTCDateTimeField(allow_null=True, help_text=_("When it was approved."))
+    illustrative = S.BooleanField(read_only=True, help_text=ILLUSTRATIVE)
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
 
@@ -104,6 +107,7 @@ class ActualCostSerializer(SubprojectRowSerializer):
     period_code = PeriodCodeField(source="period", help_text=_("The month as 2022M05."))
     category = choice(BudgetLine.Category, COST_CATEGORY)
     amount = money(_("Actual cost in euros."))
+    illustrative = S.BooleanField(read_only=True, help_text=ILLUSTRATIVE)
     updated_at = UTCDateTimeField(help_text=UPDATED)
 
 
@@ -112,6 +116,7 @@ class RiskReviewSerializer(ReadSerializer):
     severity = S.IntegerField(read_only=True, help_text=_("Severity then (1–5)."))
     probability = S.IntegerField(read_only=True, help_text=_("Probability then (%)."))
     note = S.CharField(read_only=True, help_text=_("Note."))
+    illustrative = S.BooleanField(read_only=True, help_text=ILLUSTRATIVE)
 
 
 class RiskSerializer(ProjectRowSerializer):

@@ -10,7 +10,9 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from projects.models import Project
 from reports.pdf.hyphenation import hyphenate_html
+from reports.selectors.illustrative import holds_illustrative_data
 
 log = logging.getLogger(__name__)
 FONT_DIR = (Path(settings.BASE_DIR) / "node_modules" / "@fontsource" / "source-sans-3"
@@ -38,7 +40,12 @@ class SafeURLFetcher(URLFetcher):
 
 
 def render_html(template: str, context: dict) -> str:
-    """The document's HTML, its Finnish text hyphenated by Voikko."""
+    """The document's HTML, its Finnish text hyphenated by Voikko; a document of a project
+    holding illustrative data (the demo's esimerkkiaineisto) says so on its first page."""
+    code = (context.get("project") or {}).get("code")
+    project = Project.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+    if project is not None and holds_illustrative_data(project_id=project):
+        context = {**context, "illustrative": True}
     return hyphenate_html(render_to_string(template, context), translation.get_language() or "fi")
 
 

@@ -46,7 +46,7 @@ def my_reports(user) -> list[MyReportRow]:
     subproject expected to report in a reporting period: every open period's, and of the
     closed periods those not yet reported (late). The nearest deadline first, the late
     months after them, newest first."""
-    subprojects = list(Subproject.objects.filter(responsible_people__user=user).distinct()
+    subprojects = list(Subproject.objects.reported_by(user)
                        .filter(project__in=member_project_ids(user))  # current roles only
                        .select_related("project", "work_package"))
     if not subprojects:
@@ -83,8 +83,9 @@ def my_reports(user) -> list[MyReportRow]:
 def my_month_reports(user, month: dt.date) -> list[MyReportRow]:
     """The month's reports of the subprojects the user is responsible for, one row per
     subproject expected to report in the month, by project and subproject code."""
-    subprojects = list(Subproject.objects.filter(responsible_people__user=user)
-                       .expected_to_report(month).distinct()
+    subprojects = list(Subproject.objects.reported_by(user)
+                       .filter(project__in=member_project_ids(user))  # current roles only
+                       .expected_to_report(month)
                        .select_related("project", "work_package")
                        .order_by("project__code", "code_sort"))
     reports = {r.subproject_id: r for r in MonthlyReport.objects.filter(
@@ -99,7 +100,7 @@ def my_report_months(user) -> list[dt.date]:
     """The months of the reporting periods of the user's subprojects' projects, newest
     first: the choices a month field offers (any other month may still be typed)."""
     return list(ReportingPeriod.objects.filter(
-        project__subprojects__responsible_people__user=user)
+        project__subprojects__in=Subproject.objects.reported_by(user))
         .values_list("month", flat=True).distinct().order_by("-month"))
 
 

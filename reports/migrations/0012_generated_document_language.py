@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0010_report_event_on_behalf_of'),
+        ('reports', '0011_report_illustrative'),
     ]
 
     operations = [
