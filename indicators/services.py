@@ -19,7 +19,7 @@ from indicators.models import (
     MetricValue,
     ValueWithdrawal,
 )
-from projects.formatting import PHASE_NAMES_FI, decimal_comma
+from projects.formatting import decimal_comma, format_month, phase_from_keyword
 from projects.months import month_start
 from projects.versioning import save_if_unchanged
 
@@ -28,10 +28,8 @@ from projects.versioning import save_if_unchanged
 SUDDEN_CHANGE_SHARE = Decimal("0.5")
 SUDDEN_CHANGE_MIN_ABS = Decimal("5")
 
-YES = {"1", "kyllä", "kylla", "k", "yes", "y", "ja", "true"}
+YES = {"1", "kyllä", "kylla", "k", "yes", "y", "ja", "j", "true"}
 NO = {"0", "ei", "e", "no", "n", "nej", "false"}
-# The phase names a user may type for 1–4, also without the umlauts.
-PHASE_NAMES = {name: n for n, name in enumerate(PHASE_NAMES_FI, 1)} | {"kayttoonotto": 3}
 DEFAULT_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
     Metric.Kind.YES_NO: (Decimal(0), Decimal(1)),
     Metric.Kind.COUNT: (Decimal(0), None),
@@ -107,8 +105,9 @@ def parse_metric_input(metric: Metric, raw) -> ParsedValue:
         if lowered in NO:
             return ParsedValue(Decimal(0), "")
         raise ValidationError(_("Answer yes or no (kyllä/ei)."))
-    if metric.kind == Metric.Kind.PHASE and text.lower() in PHASE_NAMES:
-        return ParsedValue(Decimal(PHASE_NAMES[text.lower()]), "")
+    if metric.kind == Metric.Kind.PHASE and phase_from_keyword(text):
+        # the Finnish or Swedish name of the phase, also without the umlauts
+        return ParsedValue(Decimal(phase_from_keyword(text)), "")
     number = _number(text, metric.kind)
     if abs(number) >= VALUE_LIMIT:
         raise ValidationError(_("The value is too large: at most %(limit)s.") % {
@@ -148,7 +147,7 @@ def check_period(period: dt.date, project=None) -> None:
     for a month outside the project's phases."""
     if period > month_start(timezone.localdate()):
         raise ValidationError(_("The period %(month)s is in the future.") % {
-            "month": period.strftime("%m/%Y")})
+            "month": format_month(period)})
     if project is None:
         return
     bounds = project.phases.aggregate(first=Min("start_date"), last=Max("end_date"))
@@ -156,8 +155,8 @@ def check_period(period: dt.date, project=None) -> None:
     if (first and period < month_start(first)) or (last and period > month_start(last)):
         raise ValidationError(_(
             "The month %(month)s is outside the project's phases (%(first)s–%(last)s)."
-        ) % {"month": period.strftime("%m/%Y"), "first": first.strftime("%m/%Y"),
-             "last": last.strftime("%m/%Y")})
+        ) % {"month": format_month(period), "first": format_month(first),
+             "last": format_month(last)})
 
 
 def is_sudden_change(previous: Decimal | None, value: Decimal | None) -> bool:
@@ -222,7 +221,7 @@ def _refuse_if_published(value: MetricValue) -> None:
         raise ValueLocked(_(
             "The value of %(code)s for %(month)s is approved and published; the project "
             "manager must reopen its report before it can change."
-        ) % {"code": value.metric.code, "month": f"{value.period:%m/%Y}"})
+        ) % {"code": value.metric.code, "month": format_month(value.period)})
 
 
 def _as_record(value: MetricValue | None) -> dict | None:

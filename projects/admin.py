@@ -10,6 +10,7 @@ from projects.models import (
     Programme,
     Project,
     Region,
+    UserProfile,
 )
 
 
@@ -120,3 +121,13 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "project"]
     search_fields = ["person__name", "title", "project__code"]
     autocomplete_fields = ["person"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    """The language each person chose in the language menu (e-mails are written in it)."""
+
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__email")
+    raw_id_fields = ("user",)

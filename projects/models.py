@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects import wellbeing_counties
 from projects.audit import ProjectAudited
@@ -261,7 +262,8 @@ class Membership(ProjectAudited, models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.CharField(
-        _("title"), max_length=120, blank=True, help_text=_("E.g. hankepäällikkö.")
+        pgettext_lazy("a person's job title", "title"), max_length=120, blank=True,
+        help_text=_("E.g. hankepäällikkö.")
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -341,3 +343,23 @@ class Invitation(ProjectAudited, models.Model):
     @property
     def pending(self) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None
+
+
+class UserProfile(models.Model):
+    """What the portal remembers of a login besides the account: the language the person
+    chose in the language menu. Pages, e-mails and the Excel import's answers use it
+    (projects.languages)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
+        verbose_name=_("user account"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'})"

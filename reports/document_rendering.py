@@ -17,15 +17,16 @@ import logging
 import smtplib
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from projects.formatting import format_month
 from projects.models import Membership
-from reports.mail import keyed_email
+from reports.mail import in_language_of, keyed_email, letter_body, personal_emails
 from reports.models import GeneratedDocument
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,10 @@ def document_render(*, document_id: int) -> GeneratedDocument:
         document.started_at = timezone.now()
         document.attempts += 1
         document.save(update_fields=["status", "started_at", "attempts", "updated_at"])
-    data = collect(document)
-    checksum = data_checksum(data)
-    pdf = _module(document.kind).render(data)
+    with translation.override(document.language):  # headings, names and dates alike
+        data = collect(document)
+        checksum = data_checksum(data)
+        pdf = _module(document.kind).render(data)
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update(of=("self",)).get(pk=document_id)
         if document.status == GeneratedDocument.Status.DONE:  # another delivery finished first
@@ -127,26 +129,31 @@ def document_failed(*, document_id: int, error: str) -> None:
         document.save(update_fields=["status", "error", "finished_at", "updated_at"])
         user = document.requested_by
         if user and user.email:
-            with translation.override(settings.LANGUAGE_CODE):
-                _mail(
+            with in_language_of(user) as language:
+                text = _("Producing the document failed. You can ask for it again in the "
+                         "portal.\n\n%(error)s") % {"error": document.error}
+                _send(keyed_email(
                     _("The document could not be produced: %(doc)s") % {"doc": document},
-                    _("Producing the document failed. You can ask for it again in the "
-                      "portal.\n\n%(error)s") % {"error": document.error},
-                    [user.email], key=f"document-{document.pk}-failed",
-                )
+                    letter_body(user, text, path=_documents_path(document)), [user.email],
+                    key=f"document-{document.pk}-failed", language=language,
+                ))
 
 
-def _mail(subject: str, body: str, to: list[str], *, key: str) -> None:
+def _documents_path(document: GeneratedDocument) -> str:
+    return reverse("reports:documents", args=[document.project_id])
+
+
+def _send(message) -> None:
     """Send one notification, sent from inside the transaction that records it.
 
     Its Message-ID is derived from the effect's idempotency key (reports.mail). A mail
     server that is down does not undo the document: the failure is logged, the document is
     in the portal anyway."""
-    message = keyed_email(subject, body, to, key=key)
     try:
         message.send()
     except (OSError, smtplib.SMTPException):
-        log.exception("notification %s to %s not sent", key, to)
+        log.exception("notification %s to %s not sent", message.extra_headers.get("Message-ID"),
+                      message.to)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -154,17 +161,17 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _tell_steering_group(document: GeneratedDocument) -> None:
-    emails = list(
-        Membership.objects.current().filter(project=document.project, role=Membership.Role.STEERING)
-        .exclude(person__user__email="").exclude(person__user__isnull=True)
-        .values_list("person__user__email", flat=True)
-    )
-    if not emails:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        _mail(
-            _("%(project)s: the monthly report %(month)s is ready") % {
-                "project": document.project.code, "month": f"{document.month:%m/%Y}"},
-            _("The monthly status report is ready to read in the portal."),
-            emails, key=f"document-{document.pk}-ready",
-        )
+    """One e-mail per member of the steering group, in the member's language, keyed
+    document-<id>-ready-<user id>."""
+    users = [m.person.user for m in Membership.objects.current().filter(
+        project=document.project, role=Membership.Role.STEERING, person__user__isnull=False,
+    ).exclude(person__user__email="").select_related("person__user__profile")]
+
+    def write(user):
+        subject = _("%(project)s: the status report %(month)s is ready") % {
+            "project": document.project.code, "month": format_month(document.month)}
+        return (subject, _("The monthly status report is ready to read in the portal."),
+                _documents_path(document))
+
+    for message in personal_emails(users, write, key=f"document-{document.pk}-ready"):
+        _send(message)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import permissions
+from projects.languages import user_language
 from projects.months import parse_typed_month
 from reports import documents, selectors
 from reports.models import GeneratedDocument
@@ -24,14 +25,25 @@ class DocumentRequestForm(forms.Form):
     )
     phase = forms.ModelChoiceField(label=gettext_lazy("Phase (final report)"), queryset=None,
                                    required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language of the document"),
+                                 choices=GeneratedDocument.Language.choices,
+                                 widget=forms.RadioSelect, required=False)
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = project.phases.all()
         # the project's reporting months offered as the field is typed in (documents.html)
         self.fields["month"].widget.attrs.update({"list": "document-months", "autocomplete": "off"})
         self.month_choices = list(project.reporting_periods.order_by("-month")
                                   .values_list("month", flat=True))
+
+        # Swedish for those who read the portal in Swedish, Finnish for everyone else.
+        self.fields["language"].initial = (
+            GeneratedDocument.Language.SWEDISH if user_language(user) == "sv"
+            else GeneratedDocument.Language.FINNISH)
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.fields["language"].initial
 
     def clean(self):
         data = super().clean()
@@ -53,12 +65,13 @@ def document_list(request: HttpRequest, project_id: int) -> HttpResponse:
     may_request = permissions.can_request_document(request.user, project)
     if request.method == "POST" and not may_request:
         raise PermissionDenied  # documents are asked for by the project's own people
-    form = DocumentRequestForm(request.POST or None, project=project)
+    form = DocumentRequestForm(request.POST or None, project=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             document = documents.document_request(
                 project=project, kind=form.cleaned_data["kind"], user=request.user,
                 month=form.cleaned_data["month"], phase=form.cleaned_data.get("phase"),
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:  # e.g. a month that has not begun
             form.add_error(None, error)

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.services import check_period
 from projects import permissions
+from projects.formatting import format_time
 from projects.models import Phase, Project
 from reports import tasks
 from reports.models import GeneratedDocument
@@ -32,7 +33,7 @@ class DocumentLimitReached(Exception):
         super().__init__(_(
             "You have asked for %(limit)d documents within an hour, the most allowed. You can "
             "ask for the next one at %(time)s."
-        ) % {"limit": limit, "time": formats.time_format(timezone.localtime(retry_at))})
+        ) % {"limit": limit, "time": format_time(retry_at)})
 
     @property
     def retry_after_seconds(self) -> int:
@@ -40,23 +41,27 @@ class DocumentLimitReached(Exception):
 
 
 def document_request(*, project: Project, kind: str, user, month: dt.date | None = None,
-                     phase: Phase | None = None) -> GeneratedDocument:
+                     phase: Phase | None = None,
+                     language: str = GeneratedDocument.Language.FINNISH) -> GeneratedDocument:
     """Queue a document; the worker is asked only after the row is committed. If the queue
     cannot be reached, the row comes back failed with a message saying so (never lost
     silently): the caller shows it instead of "queued". A user who has asked for
     DOCUMENT_REQUESTS_PER_HOUR documents within the past hour is refused with
-    DocumentLimitReached (every render costs a worker's time), and no row is made."""
+    DocumentLimitReached (every render costs a worker's time), and no row is made. The
+    document is written in `language` (Finnish or Swedish)."""
     document = _document_create(project=project, kind=kind, user=user, month=month,
-                                phase=phase)
+                                phase=phase, language=language)
     if not transaction.get_connection().in_atomic_block:  # committed and sent (or refused)
         document.refresh_from_db(fields=["status", "error", "finished_at"])
     return document
 
 
 @transaction.atomic
-def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
+def _document_create(*, project, kind, user, month, phase, language) -> GeneratedDocument:
     if not permissions.can_request_document(user, project):
         raise PermissionDenied(_("Documents are asked for by the project's own people."))
+    if language not in GeneratedDocument.Language.values:
+        raise ValidationError({"language": [_("Choose Finnish or Swedish.")]})
     if kind == GeneratedDocument.Kind.MONTHLY:
         if month is None:
             raise ValidationError({"month": [_("Give the month of the monthly report.")]})
@@ -66,7 +71,8 @@ def _document_create(*, project, kind, user, month, phase) -> GeneratedDocument:
             raise ValidationError({"month": error.messages}) from None
     _check_request_limit(user)
     document = GeneratedDocument.objects.create(
-        project=project, kind=kind, month=month, phase=phase, requested_by=user
+        project=project, kind=kind, month=month, phase=phase, requested_by=user,
+        language=language,
     )
     transaction.on_commit(lambda: _enqueue(document.pk))
     return document

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.audit import ProjectAudited
+from projects.formatting import format_date, format_month
 from projects.models import Project
 from projects.months import first_of_month_check
 from workpackages.models import Goal, Subproject
@@ -199,7 +201,7 @@ class EvaluationRound(ProjectAudited, models.Model):
     """A dated self-evaluation of a project (lähtötilanne, väliarviointi, loppuarviointi)."""
 
     class Kind(models.TextChoices):
-        BASELINE = "baseline", _("baseline")
+        BASELINE = "baseline", pgettext_lazy("evaluation round", "baseline")
         INTERIM = "interim", _("interim evaluation")
         FINAL = "final", _("final evaluation")
 
@@ -209,7 +211,8 @@ class EvaluationRound(ProjectAudited, models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("the heading of an evaluation round", "title"),
+                             max_length=200)
     summary = models.TextField(_("Monitoring and evaluation results"), blank=True)
     published = models.BooleanField(
         _("published"), default=False,
@@ -230,7 +233,7 @@ class EvaluationRound(ProjectAudited, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} {self.date:%d.%m.%Y} {self.title}"
+        return f"{self.project.code} {format_date(self.date)} {self.title}"
 
 
 class EvaluationNarrative(ProjectAudited, models.Model):
@@ -411,6 +414,11 @@ class GeneratedDocument(models.Model):
         FINAL = "final", _("phase final report")
         EVALUATION = "evaluation", _("evaluation report")
 
+    class Language(models.TextChoices):
+        """The documents are written in Finnish or Swedish, the regions' official languages."""
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
@@ -442,6 +450,8 @@ class GeneratedDocument(models.Model):
     data_checksum = models.CharField(_("checksum of the data"), max_length=64, blank=True)
     file_checksum = models.CharField(_("checksum of the file"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language of the document"), max_length=8,
+                                choices=Language.choices, default=Language.FINNISH)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -453,9 +463,11 @@ class GeneratedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} {self.get_kind_display()} {self.month or ''}".strip()
+        month = format_month(self.month) if self.month else ""
+        return f"{self.project.code} {self.get_kind_display()} {month}".strip()
 
     @property
     def filename(self) -> str:
         when = f"-{self.month:%Y-%m}" if self.month else ""
-        return f"{self.project.code}-{self.kind}{when}.pdf"
+        language = "" if self.language == self.Language.FINNISH else f"-{self.language}"
+        return f"{self.project.code}-{self.kind}{when}{language}.pdf"

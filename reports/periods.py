@@ -4,16 +4,17 @@ import datetime as dt
 import logging
 import smtplib
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import permissions
+from projects.formatting import format_date, format_month
 from projects.models import Membership, Project
 from projects.months import add_months, month_start
 from reports import selectors
-from reports.mail import keyed_email
+from reports.mail import in_language_of, keyed_email, letter_body
 from reports.models import MonthlyReport, Reminder, ReportingPeriod
 from workpackages.models import Subproject
 
@@ -50,20 +51,25 @@ def close_due_periods(*, today: dt.date | None = None) -> int:
     )
 
 
-def _send_once(period, user, kind, today, subject, body) -> bool:
+def _send_once(period, user, kind, today, write) -> bool:
     """Send the mail unless it was already sent today. The Reminder row is the idempotency
     key: it is inserted in the same transaction that sends the mail, so the row exists
     exactly when the mail went out — a worker killed before the commit leaves no row and the
     redelivered task sends it; a second delivery running at the same time waits for the
     first's row and then skips. A mail server that refuses rolls the row back, and the task
-    is retried (reports/tasks.py). The Message-ID comes from the key (reports.mail)."""
+    is retried (reports/tasks.py). The Message-ID comes from the key (reports.mail). The
+    mail is written by write() -> (subject, text, path) in the recipient's language."""
     if not user.email:
         return False
     key = f"reminder-{period.pk}-{user.pk}-{kind}-{today:%Y%m%d}"
+    with in_language_of(user) as language:
+        subject, text, path = write()
+        message = keyed_email(subject, letter_body(user, text, path=path), [user.email],
+                              key=key, language=language)
     try:
         with transaction.atomic():
             Reminder.objects.create(period=period, user=user, kind=kind, sent_on=today)
-            keyed_email(subject, body, [user.email], key=key).send()
+            message.send()
     except IntegrityError:
         return False
     except smtplib.SMTPRecipientsRefused as error:  # a bad address: remind the others
@@ -72,57 +78,70 @@ def _send_once(period, user, kind, today, subject, body) -> bool:
     return True
 
 
+def _coordinator_reminder(period, subs):
+    def write():
+        month = format_month(period.month)
+        text = _("The monthly reports of %(month)s are due on %(deadline)s. "
+                 "Still missing:") % {"month": month, "deadline": format_date(period.deadline)}
+        text += "\n" + "\n".join(f"- {s.code} {s.name}" for s in subs)
+        return (_("Reminder: monthly report %(month)s") % {"month": month}, text,
+                reverse("reports:mine"))
+    return write
+
+
+def _manager_digest(period, missing, expected_count):
+    def write():
+        month = format_month(period.month)
+        text = _("%(missing)d of %(expected)d reports of %(month)s are missing "
+                 "(due %(deadline)s):") % {
+            "missing": len(missing), "expected": expected_count, "month": month,
+            "deadline": format_date(period.deadline)}
+        text += "\n" + "\n".join(f"- {s.code} {s.name}" for s in missing)
+        path = reverse("reports:review", args=[period.project_id]) + f"?month={period.month:%Y-%m}"
+        return (_("%(project)s: reporting status %(month)s") % {
+            "project": period.project.code, "month": month}, text, path)
+    return write
+
+
 def send_reminders(*, today: dt.date | None = None) -> int:
     """Remind coordinators of missing reports from REMIND_DAYS_BEFORE days before the
-    deadline on, and send each project manager a digest of what is missing. Returns the
-    number of e-mails sent; running it twice a day sends nothing more."""
+    deadline on, and send each project manager a digest of what is missing, each in their
+    own language. Returns the number of e-mails sent; running it twice a day sends nothing
+    more."""
     today = today or timezone.localdate()
     sent = 0
     periods = ReportingPeriod.objects.filter(
         closed_at__isnull=True, deadline__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE)
     ).select_related("project")
-    with translation.override(settings.LANGUAGE_CODE):
-        for period in periods:
-            expected = Subproject.objects.filter(project_id=period.project_id).expected_to_report(
-                period.month)
-            done = set(
-                MonthlyReport.objects.filter(
-                    subproject__in=expected, period=period.month,
-                    state__in=selectors.REPORTED_STATES,
-                ).values_list("subproject_id", flat=True)
-            )
-            missing = [s for s in expected.prefetch_related("responsible_people__user",
-                                                            "reporting_coordinators__user")
-                       if s.pk not in done]
-            if not missing:
-                continue
-            by_user: dict = {}
-            for sub in missing:
-                for person in dict.fromkeys([*sub.responsible_people.all(),
-                                              *sub.reporting_coordinators.all()]):
-                    # A person whose role has ended reports no more.
-                    if person.user and permissions.can_edit_report(person.user, sub):
-                        by_user.setdefault(person.user, []).append(sub)
-            month_text = period.month.strftime("%m/%Y")
-            for user, subs in by_user.items():
-                body = _("The monthly reports of %(month)s are due on %(deadline)s. "
-                         "Still missing:") % {"month": month_text,
-                                              "deadline": period.deadline.strftime("%d.%m.%Y")}
-                body += "\n" + "\n".join(f"- {s.code} {s.name}" for s in subs)
-                sent += _send_once(period, user, Reminder.Kind.COORDINATOR, today,
-                                   _("Reminder: monthly report %(month)s") % {"month": month_text},
-                                   body)
-            managers = Membership.objects.current().filter(
-                project=period.project, role=Membership.Role.MANAGER, person__user__isnull=False
-            ).select_related("person__user")
-            body = _("%(missing)d of %(expected)d reports of %(month)s are missing "
-                     "(due %(deadline)s):") % {
-                "missing": len(missing), "expected": expected.count(), "month": month_text,
-                "deadline": period.deadline.strftime("%d.%m.%Y")}
-            body += "\n" + "\n".join(f"- {s.code} {s.name}" for s in missing)
-            for membership in managers:
-                sent += _send_once(period, membership.person.user, Reminder.Kind.DIGEST, today,
-                                   _("%(project)s: reporting status %(month)s") % {
-                                       "project": period.project.code, "month": month_text},
-                                   body)
+    for period in periods:
+        expected = Subproject.objects.filter(project_id=period.project_id).expected_to_report(
+            period.month)
+        done = set(
+            MonthlyReport.objects.filter(
+                subproject__in=expected, period=period.month,
+                state__in=selectors.REPORTED_STATES,
+            ).values_list("subproject_id", flat=True)
+        )
+        missing = [s for s in expected.prefetch_related("responsible_people__user__profile",
+                                                        "reporting_coordinators__user__profile")
+                   if s.pk not in done]
+        if not missing:
+            continue
+        by_user: dict = {}
+        for sub in missing:
+            for person in dict.fromkeys([*sub.responsible_people.all(),
+                                          *sub.reporting_coordinators.all()]):
+                # A person whose role has ended reports no more.
+                if person.user and permissions.can_edit_report(person.user, sub):
+                    by_user.setdefault(person.user, []).append(sub)
+        for user, subs in by_user.items():
+            sent += _send_once(period, user, Reminder.Kind.COORDINATOR, today,
+                               _coordinator_reminder(period, subs))
+        managers = Membership.objects.current().filter(
+            project=period.project, role=Membership.Role.MANAGER, person__user__isnull=False
+        ).select_related("person__user__profile")
+        digest = _manager_digest(period, missing, expected.count())
+        for membership in managers:
+            sent += _send_once(period, membership.person.user, Reminder.Kind.DIGEST, today,
+                               digest)
     return sent

@@ -23,9 +23,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from auditlog.context import disable_auditlog
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.models import Metric, MetricValue
@@ -155,7 +156,10 @@ def _rollup_compute(*, project: Project, month: dt.date) -> ProjectRollup:
         for metric in metrics if rows.get(metric.pk)
         for method, value, ytd, count in [aggregate_metric(metric, rows[metric.pk], month)]
     ])
-    rollup.narrative_draft = _narrative(work_packages, lights, reports_by_wp)
+    # In the portal's working language whoever's action recomputed it (a worker, or in
+    # development the approving manager's request), so a recomputation changes nothing.
+    with translation.override(settings.LANGUAGE_CODE):
+        rollup.narrative_draft = _narrative(work_packages, lights, reports_by_wp)
     rollup.computed_at = timezone.now()
     rollup.save()
     return rollup

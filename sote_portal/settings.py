@@ -3,6 +3,7 @@ environment; the defaults are for a developer's machine (SQLite, Celery in-proce
 
 import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "projects.languages.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "projects.two_factor.TwoFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -246,6 +248,10 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of writing months (5/2022), dates (10.6.2022), times (klo 6.45) and numbers
+# (decimal comma, a narrow no-break space between thousands) per language; projects.formatting
+# writes the same for e-mails, workbooks and PDFs.
+FORMAT_MODULE_PATH = ["sote_portal.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
@@ -278,6 +284,10 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sote-portal <noreply@localhost>")
+# The portal's address as its users reach it: the links in e-mails start with it.
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", PORTAL_URL):
+    raise ImproperlyConfigured(f"PORTAL_URL must be an http(s) address, not {PORTAL_URL!r}")
 
 # Celery: with REDIS_URL unset, tasks run in-process (the embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from projects import account_views, oidc, two_factor_views
+from projects.languages import set_language
 from workspace.views.invitations import invitation_accept
 
 # JSON under /api/, the portal's pages elsewhere.
@@ -36,6 +37,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    # The language menu remembers a signed-in user's choice (before Django's own i18n URLs).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from api.services import api_client_create
 from indicators.models import SotkanetIndicator, SotkanetValue
+from projects.models import UserProfile
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ def one_of_everything():
     sub = factories.SubprojectFactory()
     project = sub.project
     factories.MembershipFactory(project=project)
+    UserProfile.objects.create(user=factories.UserFactory(), language="sv")
     factories.BenefitGoalFactory(programme=project.programme)
     factories.MunicipalityFactory(region=project.region)
     factories.PhaseFactory(project=project, state_grant=3300000)

@@ -292,7 +292,7 @@ def test_every_effect_happens_exactly_once_despite_kills_and_a_redis_restart(
     ids = [m["Message-ID"] for m in mails]
     ready = [m for m in mails if m["To"] == steering_email]
     assert sorted(m["Message-ID"] for m in ready) == sorted(
-        message_id(f"document-{d.pk}-ready") for d in documents)
+        message_id(f"document-{d.pk}-ready-{cast.steering.pk}") for d in documents)
     # Reminders: exactly the expected ones, each e-mailed once.
     got = set(Reminder.objects.filter(sent_on=expected["today"])
               .values_list("period", "user", "kind"))

@@ -557,7 +557,7 @@ def test_the_pages_are_translated_into_swedish(client, board):
     client.force_login(board.cast.national)
     html = client.get(reverse("dashboards:national") + "?month=2022-05",
                       HTTP_ACCEPT_LANGUAGE="sv").content.decode()
-    assert "Lägesbild" in html and "Rapporteringsgrad" in html
+    assert "Lägesöversikt" in html and "Rapporteringsgrad" in html
     html = client.get(reverse("dashboards:project", args=[board.cast.project.pk])
                       + "?month=2022-05", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Tidslinje" in html and "Målet nås inte i nuvarande takt" in html

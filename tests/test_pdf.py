@@ -40,7 +40,7 @@ def test_monthly_report_has_the_status_table_timeline_and_page_numbers(cast):
     data = monthly.collect(project=cast.project, month=cast.month)
     text, pages = text_of(monthly.render(data))
     flat_text = flat(text)
-    for expected in ["Tilannekuva 5/2022", "Osa-alue", "Status", "Tavoite",
+    for expected in ["Tilannekuva 5/2022", "Osa-alue", "Tilannevalo", "Tavoite",
                      "Tilanne / keskeiset aikaansaannokset", "Eteneminen / tulevat toimenpiteet",
                      "Digitiimi", "keltainen", "Digitiimin toimintamallin käsikirja on luotu.",
                      "Harmaa teksti = alkaa myöhemmin", "Aikataulu", "Pilotointi",

@@ -46,7 +46,7 @@ def approved_report(client, cast) -> MonthlyReport:
 def test_coordinator_sees_the_months_report_in_my_reports(client, cast):
     client.force_login(cast.coordinator)
     page = client.get(reverse("reports:mine")).content.decode()
-    assert "Digitiimi" in page and "05/2022" in page
+    assert "Digitiimi" in page and "5/2022" in page
     assert "Kliininen farmasia" not in page  # not theirs
     assert "myöhässä" in page  # the 10.6.2022 deadline has passed
 
@@ -237,7 +237,7 @@ def test_the_review_page_switches_month_as_people_type_it(client, cast, typed):
     client.force_login(cast.manager)
     review = reverse("reports:review", args=[cast.project.pk])
     html = client.get(review, {"month": typed}).content.decode()
-    assert "– 04/2022</h1>" in html
+    assert "– 4/2022</h1>" in html
     assert 'href="?month=2022-03"' in html and 'href="?month=2022-05"' in html
     assert html.index('id="queue-title"') < html.index('id="completeness-title"')
 
@@ -273,9 +273,9 @@ def test_my_reports_lists_the_open_month_first_then_the_late_ones(client, cast):
                                    state="approved", light="green")
     client.force_login(cast.coordinator)
     page = client.get(reverse("reports:mine")).content.decode()
-    assert "<h1>Omat raportit – 05/2022</h1>" in page  # the open month, on top
-    months = re.findall(r"<td[^>]*>(\d\d/2022)</td>", page)  # the other months' table
-    assert months == ["04/2022", "02/2022"]
+    assert "<h1>Omat raportit – 5/2022</h1>" in page  # the open month, on top
+    months = re.findall(r"<td[^>]*>(\d\d?/2022)</td>", page)  # the other months' table
+    assert months == ["4/2022", "2/2022"]
 
 
 @pytest.mark.parametrize("language,one,three", [

@@ -243,7 +243,7 @@ def test_command_fetches_on_demand_and_fails_loudly(fake, context_metric):
 
 def fetched_label(indicator) -> str:
     from django.utils import timezone
-    return timezone.localtime(indicator.fetched_at).strftime("%-d.%-m.%Y %H:%M")
+    return timezone.localtime(indicator.fetched_at).strftime("%-d.%-m.%Y klo %-H.%M")
 
 
 def test_metric_card_shows_the_context_with_attribution_and_fetch_time(client, cast, fake,
@@ -362,7 +362,7 @@ def test_monthly_pdf_has_the_context_line(cast, fake, context_metric):
     data = monthly.collect(project=cast.project, month=dt.date(2022, 5, 1))
     pdf = monthly.render(data)
     text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "Vertailutieto 2023: Pohjois-Savo 301.2, koko maa 276.9" in text
+    assert "Vertailutieto 2023: Pohjois-Savo 301,2, koko maa 276,9" in text
     assert (f"Lähde: THL, Sotkanet, indikaattori 5081 (CC BY 4.0), haettu "
             f"{fetched.day}.{fetched.month}.{fetched.year}") in text
 
@@ -414,5 +414,5 @@ def test_context_on_the_card_is_accessible_in_a_browser(live_server, page, cast,
     table = page.locator(".context-table")
     table.wait_for()
     assert "301,2" in table.inner_text() and "276,9" in table.inner_text()
-    assert "Haettu 30.11.2026 02:40." in page.locator(".attribution").inner_text()  # Finnish time
+    assert "Haettu 30.11.2026 klo 2.40." in page.locator(".attribution").inner_text()  # Finnish time
     assert_accessible(page)

@@ -32,9 +32,9 @@ METRIC_FILLED_COLUMNS = frozenset({7, 8})
 REPORT_FIELDS = (
     "light", "progress", "situation", "next_steps", "problems", "help_needed", "light_reason",
 )
-# A yes/no metric's answers. The lights and the phase scale are written by the Finnish
-# names of the documents (projects.formatting: LIGHT_NAMES_FI, PHASE_NAMES_FI).
-YES_NO_NAMES = ("kyllä", "ei")
+# The lights, the phase scale and the yes/no answers are written in the downloader's language
+# (Finnish or Swedish) and read in either (projects.formatting: light_keywords,
+# LIGHT_KEYWORDS, PHASE_KEYWORDS).
 
 
 def clean_text(value: str) -> str:

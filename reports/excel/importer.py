@@ -25,7 +25,7 @@ from indicators.services import (
     parse_metric_input,
 )
 from projects import permissions
-from projects.formatting import LIGHT_NAMES_FI
+from projects.formatting import format_month, light_from_keyword, light_keywords
 from projects.models import Project
 from reports import selectors
 from reports.excel.format import (
@@ -70,11 +70,11 @@ def _light(value) -> str:
     text = normalise(value).lower()
     if not text:
         return ""
-    for light, name in LIGHT_NAMES_FI.items():
-        if text in (name, light):
-            return light
+    light = light_from_keyword(text)  # Finnish or Swedish
+    if light:
+        return light
     raise ValidationError(_("Choose a status light: %(names)s.") % {
-        "names": ", ".join(LIGHT_NAMES_FI.values())})
+        "names": ", ".join(light_keywords().values())})
 
 
 def _progress(value) -> int | None:
@@ -170,7 +170,7 @@ class _Validator:
             self.error(sheet, number, "A", _(
                 "Unknown subproject code %(code)s: no subproject with this code reports in "
                 "%(month)s."
-            ) % {"code": code, "month": f"{self.month:%m/%Y}"})
+            ) % {"code": code, "month": format_month(self.month)})
         return sub
 
     def first_time(self, sheet: str, number: int, key: tuple, column: str) -> bool:
@@ -265,7 +265,7 @@ class _Validator:
                 self.error(sheet, number, "B", _(
                     "Unknown metric code %(code)s: subproject %(subproject)s has no such metric "
                     "due in %(month)s."
-                ) % {"code": code, "subproject": sub.code, "month": f"{self.month:%m/%Y}"})
+                ) % {"code": code, "subproject": sub.code, "month": format_month(self.month)})
             else:
                 self.error(sheet, number, "D", _(
                     "Unknown category “%(category)s” of metric %(code)s."

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.models import Metric
 from projects import permissions
-from projects.formatting import LIGHT_NAMES_FI, PHASE_NAMES_FI
+from projects.formatting import format_month, light_keywords, phase_keywords, yes_no_keywords
 from projects.models import Project
 from projects.spreadsheets import is_formula_like
 from reports import selectors
@@ -33,7 +33,6 @@ from reports.excel.format import (
     REPORT_FILLED_COLUMNS,
     REPORT_HEADERS,
     REPORTS_SHEET,
-    YES_NO_NAMES,
     clean_text,
     header_text,
     row_digest,
@@ -69,9 +68,9 @@ def _metric_cell(row: selectors.MetricRow):
     if value.value is None:
         return value.text_value or None
     if row.metric.kind == Metric.Kind.YES_NO:
-        return YES_NO_NAMES[0] if value.value else YES_NO_NAMES[1]
+        return yes_no_keywords()[0] if value.value else yes_no_keywords()[1]
     if row.metric.kind == Metric.Kind.PHASE and value.value in (1, 2, 3, 4):
-        return PHASE_NAMES_FI[int(value.value) - 1]
+        return phase_keywords()[int(value.value) - 1]
     return _number_cell(value.value)
 
 
@@ -100,8 +99,9 @@ def _instructions(manager: bool) -> list[str]:
           "this file cannot change it. An approved report is changed only when the project "
           "manager reopens it in the portal."),
         _("Status light: %(lights)s. Progress: a whole number from 0 to 100. A yes/no metric: "
-          "%(yes_no)s. Write the names in Finnish, as in the lists of the cells.") % {
-            "lights": ", ".join(LIGHT_NAMES_FI.values()), "yes_no": " / ".join(YES_NO_NAMES)},
+          "%(yes_no)s. Write the names as in the lists of the cells, in Finnish or "
+          "Swedish.") % {
+            "lights": ", ".join(light_keywords().values()), "yes_no": " / ".join(yes_no_keywords())},
         _("Rows you do not change are skipped. The file is imported only when every changed "
           "cell is valid; otherwise nothing is saved and the errors are listed by sheet, row "
           "and column."),
@@ -127,7 +127,7 @@ def _instructions_sheet(workbook: Workbook, project: Project, month: dt.date,
     sheet.sheet_view.tabSelected = True
     sheet.column_dimensions["A"].width = 110
     number = 1
-    _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {month:%m/%Y}")
+    _text_cell(sheet.cell(row=number, column=1), f"{project.code} {project.name} {format_month(month)}")
     sheet.cell(row=number, column=1).font = Font(bold=True, size=14)
     for language, name in INSTRUCTION_LANGUAGES:
         number += 2
@@ -207,14 +207,14 @@ def build_template(*, project: Project, month: dt.date, user) -> bytes:
         for r in MonthlyReport.objects.filter(subproject__in=subprojects, period=month)
     }
     workbook = Workbook()
-    workbook.properties.title = f"{project.code} {month:%m/%Y}"
+    workbook.properties.title = f"{project.code} {format_month(month)}"
     workbook.remove(workbook.active)
 
     sheet = _sheet(workbook, REPORTS_SHEET, REPORT_HEADERS, REPORT_WIDTHS, REPORT_FILLED_COLUMNS)
     for number, sub in enumerate(subprojects, start=2):
         report = reports.get(sub.pk)
         cells = [
-            LIGHT_NAMES_FI.get(report.light, "") if report else "",
+            light_keywords().get(report.light, "") if report else "",
             report.progress if report else None,
             *[getattr(report, name) if report else "" for name in REPORT_FIELDS[2:]],
         ]
@@ -228,7 +228,7 @@ def build_template(*, project: Project, month: dt.date, user) -> bytes:
         )
     last = len(subprojects) + 1
     if subprojects:
-        lights = _list_validation(list(LIGHT_NAMES_FI.values()), REPORT_HEADERS[3])
+        lights = _list_validation(list(light_keywords().values()), REPORT_HEADERS[3])
         lights.add(f"D2:D{last}")
         progress = DataValidation(
             type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
@@ -240,8 +240,8 @@ def build_template(*, project: Project, month: dt.date, user) -> bytes:
         sheet.add_data_validation(progress)
 
     sheet = _sheet(workbook, METRICS_SHEET, METRIC_HEADERS, METRIC_WIDTHS, METRIC_FILLED_COLUMNS)
-    yes_no = _list_validation(YES_NO_NAMES, METRIC_HEADERS[6])
-    phases = _list_validation(PHASE_NAMES_FI, METRIC_HEADERS[6])
+    yes_no = _list_validation(yes_no_keywords(), METRIC_HEADERS[6])
+    phases = _list_validation(phase_keywords(), METRIC_HEADERS[6])
     number = 1
     for sub in subprojects:
         report = reports.get(sub.pk)

@@ -6,14 +6,11 @@ import copy
 from django.db.models import Prefetch
 
 from indicators.models import Metric
+from projects.formatting import format_date
 from projects.models import Project
 from reports.models import EvaluationNarrative, EvaluationRound
 from reports.pdf.render import render_pdf
 from workpackages.models import Goal
-
-
-def _fi(day) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def collect(*, project: Project, month=None, phase=None) -> dict:
@@ -34,9 +31,9 @@ def collect(*, project: Project, month=None, phase=None) -> dict:
     def describe(goal: Goal) -> dict:
         return {
             "code": goal.code, "name": goal.name,
-            "metrics": [{"code": m.code, "name": m.name, "kind": m.get_kind_display()}
+            "metrics": [{"code": m.code, "name": m.name, "kind": m.kind}
                         for m in goal.metrics.all()],
-            "rounds": [{"date": _fi(r.date), "title": r.title, "text": narratives[(r.pk, goal.pk)]}
+            "rounds": [{"date": format_date(r.date), "title": r.title, "text": narratives[(r.pk, goal.pk)]}
                        for r in rounds if (r.pk, goal.pk) in narratives],
             "children": [describe(child) for child in children.get(goal.pk, [])],
         }
@@ -44,11 +41,25 @@ def collect(*, project: Project, month=None, phase=None) -> dict:
     return {
         "project": {"code": project.code, "name": project.name, "region": project.region.name,
                     "administrator": project.administrator.name},
-        "rounds": [{"date": _fi(r.date), "kind": r.get_kind_display(), "title": r.title,
+        "rounds": [{"date": format_date(r.date), "kind": r.kind, "title": r.title,
                     "summary": r.summary} for r in rounds],
         "goals": [describe(goal) for goal in children.get(None, [])],
     }
 
 
 def render(data: dict) -> bytes:
-    return render_pdf("reports/pdf/evaluation.html", copy.deepcopy(data))
+    """The kinds are named here, in the document's language (the collected data, and so its
+    checksum, are the same in every language)."""
+    data = copy.deepcopy(data)
+
+    def name_kinds(goal: dict) -> None:
+        for metric in goal["metrics"]:
+            metric["kind"] = Metric.Kind(metric["kind"]).label
+        for child in goal["children"]:
+            name_kinds(child)
+
+    for evaluation_round in data["rounds"]:
+        evaluation_round["kind"] = EvaluationRound.Kind(evaluation_round["kind"]).label
+    for goal in data["goals"]:
+        name_kinds(goal)
+    return render_pdf("reports/pdf/evaluation.html", data)

@@ -5,18 +5,21 @@ import copy
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from projects.formatting import decimal_comma
+from projects.formatting import format_number
 from projects.models import Phase, Project
 from reports.pdf.render import render_pdf
-from workpackages.models import Subproject
+from workpackages.models import Output, Subproject
 
+# The headings of a work package's narrative sections, in the document's language.
 SECTIONS = [
-    ("objectives", "Tavoitteet"),
-    ("why", "Miksi työtä tehdään?"),
-    ("achieved", "Mitä saatiin aikaan?"),
-    ("next_steps", "Mitä seuraavaksi?"),
-    ("lessons", "Oppeja tuleville kehittäjille"),
+    ("objectives", gettext_lazy("Objectives")),
+    ("why", gettext_lazy("Why is the work done?")),
+    ("achieved", gettext_lazy("What was achieved?")),
+    ("next_steps", gettext_lazy("What next?")),
+    ("lessons", gettext_lazy("Lessons for future developers")),
 ]
 
 
@@ -25,7 +28,7 @@ def millions(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     value = (Decimal(amount) / Decimal(1_000_000)).quantize(Decimal("0.1"))
-    return decimal_comma(value) + " milj. €"
+    return _("%(amount)s million €") % {"amount": format_number(value)}
 
 
 def collect(*, project: Project, phase: Phase, month=None) -> dict:
@@ -42,9 +45,9 @@ def collect(*, project: Project, phase: Phase, month=None) -> dict:
             "benefit_goals": [g.name for g in wp.benefit_goals.all()],
             "leads": [o.name for o in wp.lead_organisations.all()],
             "lead_people": [p.name for p in wp.lead_people.all()],
-            "sections": [{"title": title, "text": getattr(wp, field)}
-                         for field, title in SECTIONS if getattr(wp, field)],
-            "outputs": [{"name": o.name, "kind": o.get_kind_display(), "url": o.url}
+            "sections": [{"field": field, "text": getattr(wp, field)}
+                         for field, _title in SECTIONS if getattr(wp, field)],
+            "outputs": [{"name": o.name, "kind": o.kind, "url": o.url}
                         for o in wp.outputs.all()],
             "subprojects": [{
                 "name": s.name,
@@ -66,11 +69,22 @@ def collect(*, project: Project, phase: Phase, month=None) -> dict:
             "staff": phase.staff_count,
             "co_implementers": len(co_implementers),
             "co_implementer_names": [o.short_name or o.name for o in co_implementers],
-            "grant": millions(phase.state_grant),
+            "grant": None if phase.state_grant is None else str(phase.state_grant),
         },
         "work_packages": work_packages,
     }
 
 
 def render(data: dict) -> bytes:
-    return render_pdf("reports/pdf/final.html", copy.deepcopy(data))
+    """Headings and kinds are named here, in the document's language (the collected data,
+    and so its checksum, are the same in every language)."""
+    data = copy.deepcopy(data)
+    titles = dict(SECTIONS)
+    grant = data["key_figures"]["grant"]
+    data["key_figures"]["grant"] = millions(Decimal(grant)) if grant is not None else ""
+    for wp in data["work_packages"]:
+        for section in wp["sections"]:
+            section["title"] = titles[section["field"]]
+        for output in wp["outputs"]:
+            output["kind"] = Output.Kind(output["kind"]).label
+    return render_pdf("reports/pdf/final.html", data)

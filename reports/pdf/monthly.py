@@ -5,13 +5,15 @@ toimenpiteet, then the timeline of its subprojects, then metrics against targets
 import copy
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import Metric, MetricTarget, MetricValue
 from indicators.selectors import context_by_metric
-from projects.formatting import LIGHT_NAMES_FI
+from projects.formatting import format_date, format_month, format_number, light_name
 from projects.models import Project
 from reports.models import MonthlyReport, ProjectRollup
 from reports.pdf.charts import series_svg, timeline_svg
@@ -25,7 +27,8 @@ def _num(value) -> str | None:
 
 
 def _light_word(light: str) -> str:
-    return LIGHT_NAMES_FI.get(light, light) if light else "–"
+    """The light's name in the document's language (the active one while it is made)."""
+    return light_name(light) if light else "–"
 
 
 def collect(*, project: Project, month: dt.date, phase=None) -> dict:
@@ -58,7 +61,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
             light = report.light if report else ("grey" if sub.starts_later else "")
             rows.append({
                 "code": sub.code, "name": sub.name, "objective": sub.objective,
-                "light": light, "light_word": _light_word(light),
+                "light": light,
                 "situation": report.situation if report else "",
                 "next_steps": report.next_steps if report else "",
                 "grey": sub.starts_later, "star": sub.carried_over,
@@ -68,7 +71,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
         light = wp_lights.get(wp.pk, "")
         work_packages.append({
             "code": wp.code, "name": wp.name, "description": wp.description,
-            "light": light, "light_word": _light_word(light),
+            "light": light,
             "light_reason": statuses[wp.pk].override_reason if wp.pk in statuses and (
                 statuses[wp.pk].override_light) else "",
             "rows": rows, "timeline": timeline,
@@ -76,7 +79,7 @@ def collect(*, project: Project, month: dt.date, phase=None) -> dict:
     return {
         "project": {"code": project.code, "name": project.name, "region": project.region.name,
                     "administrator": project.administrator.name},
-        "month": month.isoformat(), "month_label": f"{month.month}/{month.year}",
+        "month": month.isoformat(), "month_label": format_month(month),
         "summary": (rollup.narrative or rollup.narrative_draft) if rollup else "",
         "completeness": {"expected": rollup.expected, "reported": rollup.reported,
                          "approved": rollup.approved} if rollup else None,
@@ -107,7 +110,7 @@ def _metrics(project: Project, month: dt.date, months: list[dt.date]) -> list[di
             continue
         rows.append({
             "code": metric.code, "name": metric.name, "unit": metric.unit,
-            "kind": metric.get_kind_display(),
+            "kind": metric.kind,
             "value": _num(values.get(month)),
             "baseline": _num(target.baseline_value) if target else None,
             "baseline_date": target.baseline_date.isoformat() if target and target.baseline_date
@@ -133,11 +136,12 @@ def _context(context) -> dict | None:
             "fetched": timezone.localdate(indicator.fetched_at).isoformat()}
 
 
-def _date_fi(iso: str | None) -> str:
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day}.{day.month}.{day.year}"
+def _date_text(iso: str | None) -> str:
+    return format_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def _number_text(number: str | None) -> str | None:
+    return None if number is None else format_number(Decimal(number))
 
 
 def render(data: dict) -> bytes:
@@ -145,10 +149,15 @@ def render(data: dict) -> bytes:
     months = [dt.date.fromisoformat(m) for m in data["months"]]
     marker = dt.date.fromisoformat(data["month"])
     index = {m.isoformat(): i for i, m in enumerate(months)}
+    # Words in the document's language are added here, not collected: the data, and so its
+    # checksum, are the same whatever the language of the document.
     for wp in data["work_packages"]:
+        wp["light_word"] = _light_word(wp["light"])
+        for row in wp["rows"]:
+            row["light_word"] = _light_word(row["light"])
         wp["timeline_svg"] = timeline_svg(
             months=months, rows=wp["timeline"], marker=marker,
-            title=f"Aikataulu: {wp['name']}",
+            title=_("Timeline: %(name)s") % {"name": wp["name"]},
         ) if wp["timeline"] else ""
     for metric in data["metrics"]:
         points = [(index[m], float(v)) for m, v in metric["series"] if m in index]
@@ -158,8 +167,14 @@ def render(data: dict) -> bytes:
             target=float(metric["target"]) if metric["target"] else None,
             title=f"{metric['code']} {metric['name']}",
         )
-        metric["baseline_date_fi"] = _date_fi(metric["baseline_date"])
+        metric["kind"] = Metric.Kind(metric["kind"]).label
+        metric["baseline_date_text"] = _date_text(metric["baseline_date"])
+        metric["target_date_text"] = _date_text(metric["target_date"])
         if metric.get("context"):
-            metric["context"]["fetched_fi"] = _date_fi(metric["context"]["fetched"])
-        metric["target_date_fi"] = _date_fi(metric["target_date"])
+            context = metric["context"]
+            context["fetched_text"] = _date_text(context["fetched"])
+            context["county"] = _number_text(context["county"])
+            context["country"] = _number_text(context["country"])
+        for field in ("value", "baseline", "target"):
+            metric[field] = _number_text(metric[field])
     return render_pdf("reports/pdf/monthly.html", data)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import DisaggregationCategory, Metric, MetricValue
 from indicators.selectors import owned_metrics
 from indicators.services import is_sudden_change, metrics_due
-from projects.formatting import decimal_comma
+from projects.formatting import format_number
 from projects.models import Project
 from projects.months import add_months
 from workpackages.models import Subproject
@@ -79,7 +79,7 @@ def display_value(metric: Metric, value: MetricValue | None) -> str:
         return str(_("yes")) if value.value else str(_("no"))
     if metric.kind == Metric.Kind.PHASE:
         return str(dict(Metric.PHASES).get(int(value.value), value.value))
-    return f"{decimal_comma(value.value)} {metric.unit}".strip()
+    return f"{format_number(value.value)} {metric.unit}".strip()
 
 
 def metric_rows(owner: Subproject | Project, month: dt.date, *,
