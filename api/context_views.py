@@ -139,12 +139,14 @@ class ContextViewSet(ReadOnlyApiViewSet):
         return [LANG_PARAMETER] if self.action == "list" else []
 
     def validators(self, queryset) -> Validators:
-        """Dated by the metrics and by the newest fetch of their indicators: a new fetch
-        changes the answer without touching a metric."""
+        """Dated by the metrics, their projects and regions (codes, names and the region's
+        Sotkanet county, which picks the county's values) and by the newest fetch of their
+        indicators: a new fetch changes the answer without touching a metric."""
         fetched = SotkanetIndicator.objects.filter(
             indicator_id__in=queryset.values("sotkanet_indicator")
         ).aggregate(newest=Max("updated_at"))["newest"]
-        validators = validators_for(self.request, queryset, extra=str(fetched))
+        validators = validators_for(self.request, queryset, nested=("project", "project__region"),
+                                    extra=str(fetched))
         if fetched is not None and (validators.last_modified is None
                                     or fetched > validators.last_modified):
             validators.last_modified = fetched
