@@ -57,6 +57,10 @@ class NotFoundView(JsonErrorsMixin, APIView):
     throttle_classes = [ApiRateThrottle]
     renderer_classes = [JSONRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        """No such path is a 404 whatever format or Accept was asked (not a 406)."""
+        return super().perform_content_negotiation(request, force=True)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         raise NotFound()

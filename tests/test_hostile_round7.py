@@ -82,3 +82,66 @@ def test_the_context_etag_changes_when_the_projects_region_maps_to_another_count
     again = client.get(path, {"format": "jsonstat"}, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
     assert again.status_code == 200  # not a 304 that keeps the other county's figure
     assert again.json()["value"] == [20.5]
+
+
+def test_a_once_metric_entered_in_a_later_month_is_not_asked_again_in_an_earlier_one(client, cast):
+    """A metric reported once had two values when the earlier month was filled after the
+    later one; both were published, and JSON-stat (one cell per year) kept only one of them,
+    so the cube no longer held the rows of the JSON and CSV."""
+    metric = factories.MetricFactory(project=cast.project, subproject=cast.subproject,
+                                     code="O.1", kind="count", frequency="once")
+    may = dt.date(2022, 5, 1)
+    report = services.monthly_report_save(
+        subproject=cast.subproject, period=may, user=cast.coordinator, expected_version=None,
+        data=ReportInput(fields=TEXTS, values=[
+            ValueInput(metric, None, parse_metric_input(metric, "3"), "")]))
+    approve(cast, report)
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-04"]))
+    assert page.status_code == 200
+    assert f'name="metric_{metric.pk}"' not in page.content.decode()
+    page = client.get(reverse("reports:edit", args=[cast.subproject.pk, "2022-05"]))
+    assert f'name="metric_{metric.pk}"' in page.content.decode()  # its own month shows it
+
+
+@pytest.mark.parametrize("params, headers, status", [
+    ({"format": "xml"}, {}, 406),                         # an unknown format
+    ({}, {"HTTP_ACCEPT": "text/html"}, 406),              # an Accept no format matches
+    ({}, {"HTTP_AUTHORIZATION": "Bearer sote_nothing"}, 401),  # an unknown token
+])
+def test_the_schemas_errors_are_json_too(client, params, headers, status):
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", **headers}
+    answer = client.get(reverse("api:schema"), params, **headers)
+    assert answer.status_code == status
+    assert answer["Content-Type"] == "application/json"
+    assert set(answer.json()) == {"detail"} and isinstance(answer.json()["detail"], str)
+    if params:
+        assert "yaml" in answer.json()["detail"]  # names the formats the schema is given in
+
+
+@pytest.mark.parametrize("path, query, name", [
+    (VALUES, "project=NOPE&project=HANKE-A", "project"),  # the typo dropped, HANKE-A answered
+    (VALUES, "page_size=abc&page_size=5", "page_size"),
+    (reverse("api:project-list"), "format=csv&format=json", "format"),
+    (reverse("api:project-detail", args=[1]), "format=csv&format=json", "format"),
+])
+def test_a_parameter_given_twice_is_refused_not_half_read(client, cast, path, query, name):
+    token = api_client_create(name="THL", all_projects=True)[1]
+    path = path.replace("/1/", f"/{cast.project.pk}/")
+    answer = client.get(f"{path}?{query}", HTTP_AUTHORIZATION=f"Bearer {token}",
+                        HTTP_ACCEPT_LANGUAGE="sv")
+    assert answer.status_code == 400, answer.content[:300]
+    assert answer.json() == {name: ["Ange parametern en gång; ett filter tar flera värden "
+                                    "åtskilda med kommatecken."]}
+
+
+@pytest.mark.parametrize("params, accept", [({}, "text/csv"), ({}, "text/html"),
+                                            ({"format": "csv"}, "*/*"),
+                                            ({"format": "xml"}, "*/*")])
+def test_a_path_that_does_not_exist_is_a_404_whatever_format_is_asked(client, params, accept):
+    token = api_client_create(name="THL", all_projects=True)[1]
+    answer = client.get("/api/v1/metric-valuez/", params, HTTP_ACCEPT=accept,
+                        HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 404  # was 406 "cannot answer the Accept header"
+    assert answer.json() == {"detail": "Ei löydy."}
