@@ -97,10 +97,13 @@ def context_dataset(metrics, rows: list[dict], lang: str) -> dict:
         country_label = _("Whole country")
         for row in rows:
             region = by_id[row["id"]].project.region
+            # coded and labelled as in the metric values' cube (HVA14), so the two join
+            county = {"code": region.code, "name": region.name, "name_sv": region.name_sv,
+                      "wellbeing_county": region.wellbeing_county}
             for value in row["values"]:
-                code = region.code if value["area"] == "county" else COUNTRY
-                label = (region.name_sv or region.name) if lang == "sv" else region.name
-                regions[code] = label if value["area"] == "county" else country_label
+                code = jsonstat.region_key(county) if value["area"] == "county" else COUNTRY
+                regions[code] = (jsonstat.region_label(county, lang)
+                                 if value["area"] == "county" else country_label)
                 years.add(str(value["year"]))
                 cells[(metric_key[row["id"]], code, str(value["year"]))] = float(value["value"])
         metric_keys = [metric_key[row["id"]] for row in rows]
