@@ -145,3 +145,62 @@ def test_a_path_that_does_not_exist_is_a_404_whatever_format_is_asked(client, pa
                         HTTP_AUTHORIZATION=f"Bearer {token}")
     assert answer.status_code == 404  # was 406 "cannot answer the Accept header"
     assert answer.json() == {"detail": "Ei löydy."}
+
+
+def test_the_context_cube_codes_regions_as_the_metric_values_cube_does(client, cast):
+    """North Karelia, the former region 12, is wellbeing services county 14 (HVA14); the
+    context cube coded it 12, which in the county classification is South Savo."""
+    from decimal import Decimal
+
+    from indicators.models import SotkanetIndicator, SotkanetValue
+    from projects.models import Region
+
+    Region.objects.filter(pk=cast.project.region_id).update(
+        code="12", name="Pohjois-Karjala", name_sv="Norra Karelen", wellbeing_county="14",
+        sotkanet_region_id=975)
+    metric = factories.MetricFactory(project=cast.project, code="S.1", sotkanet_indicator=4123)
+    factories.MetricValueFactory(metric=metric, period=APRIL, value=3, published=True)
+    indicator = SotkanetIndicator.objects.create(indicator_id=4123, title="Etäasioinnit",
+                                                 decimals=1)
+    SotkanetValue.objects.create(indicator=indicator, region_id=975, year=2023,
+                                 value=Decimal("10.5"))
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    context = client.get(reverse("api:context-list"), {"format": "jsonstat", "lang": "sv"},
+                         **headers).json()["dimension"]["region"]["category"]
+    values = client.get(VALUES, {"format": "jsonstat", "lang": "sv"},
+                        **headers).json()["dimension"]["region"]["category"]
+    assert list(context["index"]) == list(values["index"]) == ["HVA14"]
+    assert context["label"] == values["label"] == {"HVA14": "Norra Karelens välfärdsområde"}
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("auth, params, status", [
+    ("token", {"project": "NOPE"}, 400),
+    ("token", {}, 405),          # a POST
+    ("bad token", {}, 401),
+    ("nobody", {}, 401),
+])
+@pytest.mark.parametrize("accept", ["text/html", BROWSER])
+def test_no_html_under_api_for_a_reader_that_is_not_signed_in(client, cast, auth, params, status,
+                                                              accept):
+    """The browsable HTML pages are for a signed-in user's browser; a token client or a
+    stranger whose Accept names text/html got its errors as HTML pages."""
+    token = api_client_create(name="THL", all_projects=True)[1]
+    headers = {"HTTP_ACCEPT": accept}
+    if auth != "nobody":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token if auth == 'token' else 'sote_nothing'}"
+    send = client.post if status == 405 else client.get
+    answer = send(VALUES, params, **headers)
+    assert answer["Content-Type"] == "application/json"
+    # text/html alone is an Accept no format matches for such a reader: a 406, in JSON
+    assert answer.status_code == (status if accept == BROWSER else 406)
+    assert "<html" not in answer.content.decode().lower()
+
+
+def test_a_signed_in_browser_still_gets_the_browsable_page(client, cast):
+    client.force_login(cast.national)
+    page = client.get(VALUES, HTTP_ACCEPT=BROWSER)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
