@@ -132,7 +132,7 @@ class ContextViewSet(ReadOnlyApiViewSet):
     """The Sotkanet context of each metric that names a Sotkanet indicator."""
 
     serializer_class = ContextSerializer
-    filterset_class = filtersets.MetricFilterSet
+    filterset_class = filtersets.ContextFilterSet
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONStatRenderer]
 
     def get_queryset(self):

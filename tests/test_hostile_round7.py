@@ -204,3 +204,34 @@ def test_a_signed_in_browser_still_gets_the_browsable_page(client, cast):
     client.force_login(cast.national)
     page = client.get(VALUES, HTTP_ACCEPT=BROWSER)
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+
+
+def test_updated_since_on_the_context_finds_a_metric_whose_indicator_was_fetched_again(client,
+                                                                                     cast):
+    """An incremental reader of context/ asked updated_since its last pull and got nothing
+    after the weekly fetch brought new values: only the metric's own change time counted."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from indicators.models import Metric, SotkanetIndicator, SotkanetValue
+    from projects.models import Project, Region
+
+    Region.objects.filter(pk=cast.project.region_id).update(sotkanet_region_id=975)
+    metric = factories.MetricFactory(project=cast.project, code="S.1", sotkanet_indicator=4123)
+    indicator = SotkanetIndicator.objects.create(indicator_id=4123, title="Etäasioinnit",
+                                                 decimals=1)
+    past = timezone.now() - dt.timedelta(days=7)
+    for model, pk in [(Metric, metric.pk), (SotkanetIndicator, indicator.pk),
+                      (Project, cast.project.pk), (Region, cast.project.region_id)]:
+        model.objects.filter(pk=pk).update(updated_at=past)
+    last_pull = timezone.now() - dt.timedelta(days=1)
+    # the weekly fetch: a new year's value (the indicator's row is saved with it)
+    SotkanetValue.objects.create(indicator=indicator, region_id=975, year=2024,
+                                 value=Decimal("12.5"))
+    indicator.fetched_at = timezone.now()
+    indicator.save()
+    token = api_client_create(name="THL", all_projects=True)[1]
+    rows = client.get(reverse("api:context-list"), {"updated_since": last_pull.isoformat()},
+                      HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]
+    assert [(row["id"], row["values"][0]["value"]) for row in rows] == [(metric.pk, 12.5)]
