@@ -97,10 +97,13 @@ def context_dataset(metrics, rows: list[dict], lang: str) -> dict:
         country_label = _("Whole country")
         for row in rows:
             region = by_id[row["id"]].project.region
+            # coded and labelled as in the metric values' cube (HVA14), so the two join
+            county = {"code": region.code, "name": region.name, "name_sv": region.name_sv,
+                      "wellbeing_county": region.wellbeing_county}
             for value in row["values"]:
-                code = region.code if value["area"] == "county" else COUNTRY
-                label = (region.name_sv or region.name) if lang == "sv" else region.name
-                regions[code] = label if value["area"] == "county" else country_label
+                code = jsonstat.region_key(county) if value["area"] == "county" else COUNTRY
+                regions[code] = (jsonstat.region_label(county, lang)
+                                 if value["area"] == "county" else country_label)
                 years.add(str(value["year"]))
                 cells[(metric_key[row["id"]], code, str(value["year"]))] = float(value["value"])
         metric_keys = [metric_key[row["id"]] for row in rows]
@@ -129,7 +132,7 @@ class ContextViewSet(ReadOnlyApiViewSet):
     """The Sotkanet context of each metric that names a Sotkanet indicator."""
 
     serializer_class = ContextSerializer
-    filterset_class = filtersets.MetricFilterSet
+    filterset_class = filtersets.ContextFilterSet
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONStatRenderer]
 
     def get_queryset(self):
@@ -139,12 +142,14 @@ class ContextViewSet(ReadOnlyApiViewSet):
         return [LANG_PARAMETER] if self.action == "list" else []
 
     def validators(self, queryset) -> Validators:
-        """Dated by the metrics and by the newest fetch of their indicators: a new fetch
-        changes the answer without touching a metric."""
+        """Dated by the metrics, their projects and regions (codes, names and the region's
+        Sotkanet county, which picks the county's values) and by the newest fetch of their
+        indicators: a new fetch changes the answer without touching a metric."""
         fetched = SotkanetIndicator.objects.filter(
             indicator_id__in=queryset.values("sotkanet_indicator")
         ).aggregate(newest=Max("updated_at"))["newest"]
-        validators = validators_for(self.request, queryset, extra=str(fetched))
+        validators = validators_for(self.request, queryset, nested=("project", "project__region"),
+                                    extra=str(fetched))
         if fetched is not None and (validators.last_modified is None
                                     or fetched > validators.last_modified):
             validators.last_modified = fetched

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -77,6 +78,16 @@ class JsonErrorsMixin:
 
     content_negotiation_class = ApiContentNegotiation
     json_error_formats = ("csv", "jsonstat", "pdf")
+
+    def get_renderers(self):
+        """The browsable HTML pages only for a signed-in user's browser (a session): a token
+        client or a stranger whose Accept names text/html is answered in JSON."""
+        renderers = super().get_renderers()
+        request = getattr(self, "request", None)
+        user = getattr(getattr(request, "_request", request), "user", None)
+        if user is None or not user.is_authenticated:
+            renderers = [r for r in renderers if not isinstance(r, BrowsableAPIRenderer)]
+        return renderers
 
     def get_exception_handler(self):
         return api_exception_handler

@@ -199,9 +199,10 @@ class ChoiceFilter(filters.ChoiceFilter):
     field_class = StrictChoiceField
 
 
-def updated_since_filter(*children: str) -> UpdatedSinceFilter:
+def updated_since_filter(*children: str, also=None) -> UpdatedSinceFilter:
     """`updated_since`: rows changed at or after the time, counting changes of the nested
-    rows given by the lookups (e.g. a project's phases)."""
+    rows given by the lookups (e.g. a project's phases), and `also(value)`, a Q of other
+    changes the row's answer shows."""
 
     def method(queryset, name, value):
         if value is None:
@@ -210,6 +211,8 @@ def updated_since_filter(*children: str) -> UpdatedSinceFilter:
         for child in children:
             changed |= Q(pk__in=queryset.model.objects.filter(
                 **{f"{child}__updated_at__gte": value}).values("pk"))
+        if also is not None:
+            changed |= also(value)
         return queryset.filter(changed)
 
     return UpdatedSinceFilter(

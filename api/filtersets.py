@@ -13,7 +13,7 @@ from api.filters import (
     period_filters,
     updated_since_filter,
 )
-from indicators.models import Metric, MetricValue, ValueWithdrawal
+from indicators.models import Metric, MetricValue, SotkanetIndicator, ValueWithdrawal
 from projects.models import Organisation, Project, Region
 from reports.models import (
     EvaluationRound,
@@ -138,6 +138,24 @@ class MetricFilterSet(ProjectRowsFilterSet):
 
     def filter_benefit_goal(self, queryset, name, value):
         return queryset.filter(goal_tree_q("goal", value)) if value else queryset
+
+    class Meta:
+        model = Metric
+        fields = []
+
+
+def _context_changed(value) -> Q:
+    """A metric's context changes with a fetch of its indicator (new values, or a failure),
+    and with its project's region (its Sotkanet county)."""
+    fetched = SotkanetIndicator.objects.filter(updated_at__gte=value).values("indicator_id")
+    return (Q(sotkanet_indicator__in=fetched) | Q(project__updated_at__gte=value)
+            | Q(project__region__updated_at__gte=value))
+
+
+class ContextFilterSet(MetricFilterSet):
+    """The metrics' filters for context/, whose `updated_since` counts the fetches too."""
+
+    updated_since = updated_since_filter(also=_context_changed)
 
     class Meta:
         model = Metric

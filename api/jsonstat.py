@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import orjson
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -136,12 +137,18 @@ def dataset(queryset: QuerySet, *, geo: str = "region", lang: str = "fi",
     """The values of the (already scoped and filtered) queryset as a JSON-stat dataset;
     `geo` is the grouping (region, or project and region), `updated` when the selection
     last changed."""
+    # A value is revised when its cell (metric, period, category) was withdrawn before: the
+    # same row published again, or a row typed anew after the withdrawn one was cleared.
+    withdrawn_cells = ValueWithdrawal.objects.annotate(
+        cell_category=Coalesce("category_id", 0)).filter(
+        metric_id=OuterRef("metric_id"), period=OuterRef("period"),
+        cell_category=Coalesce(OuterRef("category_id"), 0))
     rows = list(
         # By id: should two rows ever fall in one cell (a quarterly metric is due once a
         # quarter, but two months of a quarter would share its code), the cell holds the
         # later row's value every time, so the bytes stay the same.
         queryset.filter(value__isnull=False).order_by("pk").annotate(
-            revised=Exists(ValueWithdrawal.objects.filter(value_id=OuterRef("pk"))),
+            revised=Exists(withdrawn_cells),
             frequency=F("metric__frequency"),
         ).values_list("metric_id", "period", "category_id", "value", "published", "revised",
                       "frequency")

@@ -17,11 +17,12 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 
 from api.authentication import ApiTokenAuthentication
 from api.conditional import PRECONDITION_FAILED
+from api.errors import JsonErrorsMixin
 from api.filters import SchemaFilter
 from api.renderers import DIALECTS
 from api.strict import takes_csv, view_parameters
@@ -297,3 +298,10 @@ class JsonStatDatasetExtension(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         return jsonstat_dataset_schema()
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON with ?format=json), its errors in JSON like every
+    other answer under /api/ (drf-spectacular rendered them as YAML)."""
+
+    json_error_formats = (*JsonErrorsMixin.json_error_formats, "yaml", "json")

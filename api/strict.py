@@ -10,7 +10,8 @@ parameter, for
   vocabulary; a project outside a token's scope is as unknown as one that does not exist, so
   the answer tells nothing of it), with the allowed values, or where to find them when there
   are many;
-- a period range whose end is before its start.
+- a period range whose end is before its start;
+- a parameter given more than once (only one of its values would be read).
 
 Values are checked by their syntax first (api.filters); codes only once the syntax holds."""
 
@@ -32,6 +33,8 @@ from projects.models import BenefitGoal
 UNKNOWN_PARAMETER = _("Unknown parameter. This endpoint takes: %(known)s.")
 UNKNOWN_LISTED_ELSEWHERE = _(
     "Unknown value: %(value)s. The allowed values are the “%(field)s” fields of %(path)s.")
+REPEATED_PARAMETER = _("Give this parameter once; a filter takes several values separated by "
+                       "commas.")
 REVERSED_RANGE = _("The end of the range is before its start (%(start)s).")
 TOTAL = "_T"  # the category code of a total (api.filtersets.MetricValueFilterSet)
 
@@ -127,6 +130,9 @@ def parameter_errors(request, view, filterset_class=None, *, detail=False) -> di
         known = known_parameters(view, filterset_class)
     errors = {name: [_message(UNKNOWN_PARAMETER, known=", ".join(sorted(known)))]
               for name in request.query_params if name not in known}
+    # Only one of a repeated parameter's values would be read, the others silently dropped.
+    errors |= {name: [str(REPEATED_PARAMETER)] for name, values in request.query_params.lists()
+               if name in known and len(values) > 1}
     if "dialect" in known:
         try:
             csv_dialect(request)

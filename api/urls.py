@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
@@ -7,7 +6,7 @@ from rest_framework.views import APIView
 from api import context_views, value_views, views
 from api.errors import JsonErrorsMixin
 from api.renderers import JSONRenderer
-from api.schema import POSTPROCESSING_HOOKS, DocsView
+from api.schema import POSTPROCESSING_HOOKS, DocsView, SchemaView
 from api.throttling import ApiRateThrottle
 from api.viewsets import ReadOnlyApiViewSet
 
@@ -58,6 +57,10 @@ class NotFoundView(JsonErrorsMixin, APIView):
     throttle_classes = [ApiRateThrottle]
     renderer_classes = [JSONRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        """No such path is a 404 whatever format or Accept was asked (not a 406)."""
+        return super().perform_content_negotiation(request, force=True)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         raise NotFound()
@@ -71,7 +74,7 @@ urlpatterns = [
     # Any character, a line break too (/api/v1/projects/1%0A/). Other paths under /api/ are
     # answered by the portal's handler404 in JSON (api.errors.page_not_found).
     re_path(r"^v1/[\s\S]*/\Z", NotFoundView.as_view()),
-    path("schema/", SpectacularAPIView.as_view(
+    path("schema/", SchemaView.as_view(
         patterns=[path("api/", include((v1, "api")))],
         authentication_classes=ReadOnlyApiViewSet.authentication_classes,
         custom_settings={"SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -330,7 +330,8 @@ def test_api_context_as_jsonstat(client, cast, fake, context_metric):
     assert data["id"] == ["metric", "region", "year"]
     assert data["role"] == {"time": ["year"], "geo": ["region"], "metric": ["metric"]}
     region = data["dimension"]["region"]["category"]
-    assert list(region["index"]) == [cast.project.region.code, "SSS"]
+    county = f"MK{cast.project.region.code}"  # coded as in metric-values (no county code)
+    assert list(region["index"]) == [county, "SSS"]
     assert region["label"]["SSS"] == "Hela landet"
     metric_key = f"{cast.project.code}:P.1"
     assert data["dimension"]["metric"]["category"]["label"][metric_key] == (
@@ -343,8 +344,8 @@ def test_api_context_as_jsonstat(client, cast, fake, context_metric):
     frame = pyjstat.Dataset.read(response.content.decode()).write("dataframe", naming="id")
     got = {(r.metric, r.region, r.year): r.value for r in frame.itertuples()
            if r.value is not None and r.value == r.value}
-    assert got == {(metric_key, cast.project.region.code, "2022"): 288.4,
-                   (metric_key, cast.project.region.code, "2023"): 301.2,
+    assert got == {(metric_key, county, "2022"): 288.4,
+                   (metric_key, county, "2023"): 301.2,
                    (metric_key, "SSS", "2023"): 276.9}
     empty = client.get(reverse("api:context-list"), {"format": "jsonstat", "project": "HANKE-B"},
                        HTTP_AUTHORIZATION=f"Bearer {token}")

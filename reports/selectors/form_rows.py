@@ -94,8 +94,7 @@ def metric_rows(owner: Subproject | Project, month: dt.date, *,
     once_done = set(
         stored.filter(
             metric__in=[m for m in metrics if m.frequency == Metric.Frequency.ONCE],
-            period__lt=month,
-        ).values_list("metric_id", flat=True)
+        ).exclude(period=month).values_list("metric_id", flat=True)  # earlier or later
     )
     due = metrics_due(metrics, month, once_done)
     previous_month = add_months(month, -1)
