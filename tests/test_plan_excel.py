@@ -107,6 +107,7 @@ def test_one_wrong_cell_saves_nothing_and_is_named(client, cast):
     workbook["Työpaketit"].append(["TP9", "Uusi työpaketti", "työpaketti", ""])
     workbook["Budjetti"].append([cast.subproject.code, 2023, "kaikki kustannukset", "12,5 €"])
     workbook["Riskit"].append(["Henkilöstön vaihtuvuus", "henkilöstö", 7, 50, "", ""])
+    workbook["Riskit"].append(["Rahoituksen viivästyminen", "talous", "4,6", 50, "", ""])
     workbook["Osahankkeet"].append(["9.9", "TP404", "Orpo", "", "13/2023", "", "ehkä", "ei"])
     out = io.BytesIO()
     workbook.save(out)
@@ -115,6 +116,7 @@ def test_one_wrong_cell_saves_nothing_and_is_named(client, cast):
     assert response.status_code == 400
     assert "Mitään ei tuotu" in text
     for expected in ["Budjetti", "“12,5 €” ei ole luku.", "Riskit", "Anna luku väliltä 1–5",
+                     "Anna kokonaisluku.",
                      "Työpakettia TP404 ei ole", "Kirjoita kyllä tai ei.", "Osahankkeet"]:
         assert expected in text, expected
     assert not WorkPackage.objects.filter(project=cast.project, code="TP9").exists()

@@ -265,6 +265,9 @@ class _Cells:
         except InvalidOperation:
             self._error(index, _("“%(value)s” is not a number.") % {"value": typed[:30]})
             return None
+        if places == 0 and number != number.to_integral_value():
+            self._error(index, _("Give a whole number."))
+            return None
         number = number.quantize(Decimal(1).scaleb(-places)) if number.as_tuple().exponent < -places \
             else number
         if abs(number) >= Decimal(10) ** (digits - places):
