@@ -159,3 +159,26 @@ def test_invitation_round_trip_in_a_real_browser(live_server, page, cast, mailou
     expect(invitee.get_by_role("status").filter(has_text="Luonnos tallennettiin.")).to_be_visible()
     invitee.goto(link)
     assert "Kutsu on jo käytetty" in invitee.inner_text("main")
+
+
+@pytest.mark.django_db
+def test_an_administrator_invites_a_national_viewer(cast):
+    from tests import factories
+
+    admin = factories.UserFactory(username="yllapito", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("workspace:national_invitations")
+    assert client.post(url, {"action": "invite", "name": "Tiina THL",
+                             "email": "tiina@thl.fi"}).status_code == 302
+    invitee = Client()
+    landed = invitee.post(_link(mail.outbox[0]), {"new_password1": PASSWORD,
+                                                  "new_password2": PASSWORD}, follow=True)
+    assert landed.redirect_chain[-1][0] == reverse("dashboards:national")
+    from django.contrib.auth import get_user_model
+    user = get_user_model().objects.get(username="tiina@thl.fi")
+    assert user.has_perm("projects.view_all_projects")
+    assert client.post(url, {"action": "withdraw", "invitation": "abc"}).status_code == 404
+    manager = Client()
+    manager.force_login(cast.manager)
+    assert manager.get(url).status_code == 403

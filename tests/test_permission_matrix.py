@@ -119,6 +119,8 @@ PAGES = [
              "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
              "manager": (200, 404), "steering": (403, 404), "national": (403, 403),
          }),
+    Page("national invitations", "get", lambda o: reverse("workspace:national_invitations"),
+         {r: (403, 403) for r in ROLES[1:]} | {"anonymous": (LOGIN, LOGIN)}),
     Page("invitations", "get", lambda o: reverse("workspace:invitations", args=[o["project"].pk]), {
         "anonymous": (LOGIN, LOGIN), "coordinator": (403, 404), "other_coordinator": (404, 403),
         "manager": (200, 404), "steering": (403, 404), "national": (403, 403),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -42,43 +42,75 @@ def _send(request, invitation, token) -> None:
                              invitation.email)
 
 
+class NationalInvitationForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=150)
+
+
+def _invitation_actions(request, project, form, create):
+    """The POST of an invitations page: invite (through `create(form)`), resend or withdraw.
+    A redirect when done, else None (the form then says why)."""
+    action = request.POST.get("action")
+    try:
+        if action == "invite":
+            if form.is_valid():
+                invitation, token = create(form.cleaned_data)
+                _send(request, invitation, token)
+                messages.success(request, _("An invitation was sent to %(email)s.") % {
+                    "email": invitation.email})
+                return redirect(request.path)
+        elif action in ("resend", "withdraw"):
+            pk = request.POST.get("invitation", "")
+            invitation = get_object_or_404(Invitation, project=project,
+                                           pk=int(pk) if pk.isdigit() else 0)
+            if action == "resend":
+                _send(request, invitation, invitations.invitation_resend(invitation=invitation))
+                messages.success(request, _("The invitation was sent again to %(email)s; the "
+                                            "earlier link no longer works.") % {
+                    "email": invitation.email})
+            else:
+                invitations.invitation_withdraw(invitation=invitation)
+                messages.success(request, _("The invitation of %(email)s was withdrawn.") % {
+                    "email": invitation.email})
+            return redirect(request.path)
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+    return None
+
+
 def invitations_page(request, pk):
+    """A manager invites people to the project's roles."""
     project = managed_project_or_404(request, pk)
-    form = InvitationForm(project=project)
-    status = 200
+    form = InvitationForm(request.POST if request.POST.get("action") == "invite" else None,
+                          project=project)
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "invite":
-                form = InvitationForm(request.POST, project=project)
-                if form.is_valid():
-                    data = form.cleaned_data
-                    invitation, token = invitations.invitation_create(
-                        project=project, email=data["email"], name=data["name"],
-                        role=data["role"], subprojects=data["subprojects"], by=request.user)
-                    _send(request, invitation, token)
-                    messages.success(request, _("An invitation was sent to %(email)s.") % {
-                        "email": invitation.email})
-                    return redirect("workspace:invitations", pk=project.pk)
-            elif action in ("resend", "withdraw"):
-                invitation = get_object_or_404(project.invitations, pk=request.POST.get("invitation"))
-                if action == "resend":
-                    _send(request, invitation, invitations.invitation_resend(invitation=invitation))
-                    messages.success(request, _("The invitation was sent again to %(email)s; the "
-                                                "earlier link no longer works.") % {
-                        "email": invitation.email})
-                else:
-                    invitations.invitation_withdraw(invitation=invitation)
-                    messages.success(request, _("The invitation of %(email)s was withdrawn.") % {
-                        "email": invitation.email})
-                return redirect("workspace:invitations", pk=project.pk)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        status = 400
+        done = _invitation_actions(request, project, form, lambda data: invitations.invitation_create(
+            project=project, email=data["email"], name=data["name"], role=data["role"],
+            subprojects=data["subprojects"], by=request.user))
+        if done:
+            return done
     return render(request, "workspace/invitations.html", {
         "project": project, "form": form,
         "invitations": project.invitations.select_related("invited_by").order_by("-created_at"),
-    }, status=status)
+    }, status=400 if request.method == "POST" else 200)
+
+
+def national_invitations_page(request):
+    """An administrator invites national viewers (STM, THL): they read every project's
+    published data."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = NationalInvitationForm(request.POST if request.POST.get("action") == "invite" else None)
+    if request.method == "POST":
+        done = _invitation_actions(request, None, form, lambda data: invitations.invitation_create(
+            project=None, email=data["email"], name=data["name"], role=Invitation.NATIONAL,
+            by=request.user))
+        if done:
+            return done
+    return render(request, "workspace/national_invitations.html", {
+        "form": form,
+        "invitations": Invitation.objects.filter(project=None).select_related("invited_by"),
+    }, status=400 if request.method == "POST" else 200)
 
 
 def invitation_accept(request, token):
@@ -119,4 +151,6 @@ def _landing(invitation) -> str:
 urlpatterns = [
     path("projects/<int:pk>/manage/invitations/", login_required(invitations_page),
          name="invitations"),
+    path("manage/national-invitations/", login_required(national_invitations_page),
+         name="national_invitations"),
 ]
