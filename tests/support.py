@@ -164,3 +164,15 @@ def pytest_configure(config) -> None:
     from django.utils.translation import trans_real
 
     trans_real._translations.clear()  # catalogues read before they were compiled
+
+
+def pdf_text(pdf: bytes) -> str:
+    """A PDF's text as a reader reads it: a word the layout hyphenated at a line end (Voikko's
+    soft hyphen, printed as U+2010) is one word again."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"(\w)\u2010\n(\w)", r"\1\2", text)

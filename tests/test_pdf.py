@@ -11,13 +11,13 @@ from reports.pdf import evaluation, final, monthly
 from reports.pdf.render import SafeURLFetcher, render_pdf
 from reports.rollups import rollup_compute
 from tests import factories
+from tests.support import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def text_of(pdf: bytes) -> tuple[str, int]:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+    return pdf_text(pdf), len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def flat(text: str) -> str:

@@ -1,16 +1,14 @@
 """Documents produced by a real Celery worker on Redis, also when the worker is killed."""
 
-import io
 import os
 
 import pytest
-from pypdf import PdfReader
 
 from demo.scale import generate_scale_data
 from projects.models import Membership, Project
 from reports import documents
 from reports.models import GeneratedDocument
-from tests import factories
+from tests import factories, support
 from tests.support import needs_worker, wait_for
 
 pytestmark = [needs_worker, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -18,8 +16,7 @@ pytestmark = [needs_worker, pytest.mark.worker, pytest.mark.django_db(transactio
 
 def pdf_text(document: GeneratedDocument) -> str:
     with document.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    return "\n".join(page.extract_text() for page in reader.pages)
+        return support.pdf_text(handle.read())
 
 
 def test_killed_worker_still_produces_the_document_exactly_once(worker, tmp_path):
