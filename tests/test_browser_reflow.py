@@ -30,7 +30,7 @@ JUNE, JULY = dt.date(2022, 6, 1), dt.date(2022, 7, 1)
 COMPOUND = "Perusterveydenhuoltoyksikköjärjestelmäkehittämissuunnitelmaluonnos"
 URL = ("https://innokyla.fi/fi/toimintamalli/sosiaali-ja-terveydenhuollon-asiakasohjauksen-"
        "monikanavaisten-palvelukokonaisuuksien-yhteensovittaminen-pohjois-savossa")
-CODE = "TP1.1-DIGI-ASIAKASOHJAUS-2022-PILOTTI"
+CODE = "TP1.1-DIGI-OHJAUS-2022-PILOT"  # 30 characters at most
 SUBPROJECT = ("Sosiaali- ja terveydenhuollon asiakasohjauksen monikanavaisten "
               f"palvelukokonaisuuksien yhteensovittaminen ({COMPOUND})")
 TEXT = (f"Digihoitajien koulutus pidetty. {COMPOUND} valmistui, ja sen liitteet ovat "

@@ -55,11 +55,11 @@ def test_a_new_project_is_set_up_in_the_workspace_then_reported_and_approved(
     assert_accessible(page)
     _save(page)
 
-    section("Työpaketit, osahankkeet ja toimenpiteet")
+    section("Työpaketit, osahankkeet ja työvaiheet")
     page.get_by_role("link", name="Lisää työpaketti").click()
     page.get_by_label("Koodi").fill("TP1")
     page.get_by_label("Nimi").fill("Palvelujen saatavuus")
-    page.get_by_label("Tyyppi").select_option(index=1)
+    page.get_by_label(re.compile("^(Laji|Tyyppi)")).select_option(index=1)
     assert_accessible(page)
     _save(page)
     for code, name in (("1.1", "Digitiimi"), ("1.2", "Kliininen farmasia")):
@@ -80,7 +80,7 @@ def test_a_new_project_is_set_up_in_the_workspace_then_reported_and_approved(
     page.get_by_role("link", name="Lisää mittari").click()
     page.get_by_label("Koodi").fill("1.1")
     page.get_by_label("Nimi").fill("Etävastaanottojen osuus")
-    page.get_by_label("Tyyppi").select_option(value="share")
+    page.get_by_label(re.compile("^(Laji|Tyyppi)")).select_option(value="share")
     page.get_by_label("Raportointitiheys").select_option(value="monthly")
     page.get_by_label("Osahanke").select_option(index=1)
     assert_accessible(page)

@@ -42,12 +42,12 @@ def my_reports(client, user, **query):
 
 def test_my_reports_opens_on_the_open_month_due_next(client, months):
     html = my_reports(client, months.coordinator)
-    assert "<h1>Omat raportit – 05/2022</h1>" in html
+    assert "<h1>Omat raportit – 5/2022</h1>" in html
     month = section(html, "month-reports-title")
     may_report = reverse("reports:edit", args=[months.subproject.pk, "2022-05"])
     assert f'href="{may_report}"' in month and "Digitiimi" in month
     others = section(html, "other-reports-title")
-    assert re.findall(r"<td>(\d\d/2022)</td>", others) == ["06/2022", "04/2022"]  # open, then late
+    assert re.findall(r"<td[^>]*>(\d\d?/2022)</td>", others) == ["6/2022", "4/2022"]  # open, then late
     assert may_report not in others
     # the switcher: the months around, and the reporting months offered in the field
     assert 'href="?month=2022-04"' in html and 'href="?month=2022-06"' in html
@@ -59,25 +59,25 @@ def test_my_reports_opens_on_the_next_month_still_to_send(client, months):
     """May sent already: June, the next month with something to do, comes first."""
     submitted(months)
     html = my_reports(client, months.coordinator)
-    assert "<h1>Omat raportit – 06/2022</h1>" in html
+    assert "<h1>Omat raportit – 6/2022</h1>" in html
     others = section(html, "other-reports-title")
-    assert re.findall(r"<td>(\d\d/2022)</td>", others) == ["05/2022", "04/2022"]
+    assert re.findall(r"<td[^>]*>(\d\d?/2022)</td>", others) == ["5/2022", "4/2022"]
     assert "lähetetty" in others
 
 
 @pytest.mark.parametrize("typed", ["6/2022", "06/2022", "2022-06", " 6/2022 "])
 def test_my_reports_switches_to_a_month_typed_as_people_type_it(client, months, typed):
     html = my_reports(client, months.coordinator, month=typed)
-    assert "<h1>Omat raportit – 06/2022</h1>" in html
+    assert "<h1>Omat raportit – 6/2022</h1>" in html
     june_report = reverse("reports:edit", args=[months.subproject.pk, "2022-06"])
     assert f'href="{june_report}"' in section(html, "month-reports-title")
     others = section(html, "other-reports-title")
-    assert re.findall(r"<td>(\d\d/2022)</td>", others) == ["05/2022", "04/2022"]
+    assert re.findall(r"<td[^>]*>(\d\d?/2022)</td>", others) == ["5/2022", "4/2022"]
 
 
 def test_my_reports_keeps_a_month_it_does_not_recognise_and_says_so(client, months):
     html = my_reports(client, months.coordinator, month="13/2022")
-    assert "<h1>Omat raportit – 05/2022</h1>" in html  # the month due next instead
+    assert "<h1>Omat raportit – 5/2022</h1>" in html  # the month due next instead
     summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
     assert 'role="alert"' in html and "<h2" in summary
     assert '<a href="#month-field">Anna kuukausi muodossa kuukausi/vuosi, esim. 7/2022.</a>' in summary
@@ -118,7 +118,7 @@ def test_the_review_page_takes_typed_months_and_offers_the_reporting_months(clie
     url = reverse("reports:review", args=[months.project.pk])
     for typed in ("4/2022", "04/2022", "2022-04"):
         html = client.get(url, {"month": typed}).content.decode()
-        assert "– 04/2022</h1>" in html
+        assert "– 4/2022</h1>" in html
     assert re.findall(r'<option value="([0-9/]+)">', html) == ["6/2022", "5/2022", "4/2022"]
 
 
@@ -278,8 +278,8 @@ def test_a_refused_excel_upload_takes_focus_with_its_summary(client, cast):
 
 
 @pytest.mark.parametrize("language,heading,month_title,others", [
-    ("sv", "Mina rapporter – 05/2022", "Rapporter för 5/2022", "Dina övriga öppna och försenade rapporter"),
-    ("en", "My reports – 05/2022", "Reports of 5/2022", "Your other open and late reports"),
+    ("sv", "Mina rapporter – 5/2022", "Rapporter för 5/2022", "Dina övriga öppna och försenade rapporter"),
+    ("en", "My reports – 5/2022", "Reports of 5/2022", "Your other open and late reports"),
 ])
 def test_my_reports_speaks_the_readers_language(client, months, language, heading, month_title, others):
     client.cookies["django_language"] = language
