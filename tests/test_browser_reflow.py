@@ -247,9 +247,9 @@ def test_my_reports_are_cards_that_stay_a_table_for_screen_readers(live_server, 
     log_in(page, live_server, "koordinaattori", PASSWORD)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{live_server.url}{reverse('reports:mine')}")
-    table = page.get_by_role("table", name=re.compile("Vastuullasi olevien osahankkeiden"))
+    table = page.get_by_role("table", name=re.compile("Muut avoimet ja myöhässä olevat raporttisi"))
     assert table.get_by_role("columnheader").count() == 5
-    assert table.get_by_role("row").count() == 1 + 3  # the header row and three months
+    assert table.get_by_role("row").count() >= 1 + 1  # the header row and the other months
     first = table.locator("tbody tr").first
     assert first.evaluate("r => getComputedStyle(r).display") == "block"  # a card, not a row
     labels = first.evaluate("""r => [...r.cells].map(c =>

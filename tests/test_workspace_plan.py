@@ -42,7 +42,7 @@ def test_the_hub_links_every_plan_page(manager, cast):
     html = manager.get(reverse("workspace:hub", args=[cast.project.pk])).content.decode()
     for name in ("plan_project", "plan_structure", "plan_goals", "plan_months"):
         assert f'href="{url(name, cast)}"' in html
-    assert "Työpaketit, osahankkeet ja toimenpiteet" in html
+    assert "Työpaketit, osahankkeet ja työvaiheet" in html
 
 
 def test_the_manager_edits_the_project_once_audited(manager, cast):
@@ -129,7 +129,7 @@ def test_work_packages_subprojects_and_activities_are_created_and_listed_in_code
     response = manager.post(url("plan_activity_new", cast, sub.pk), {
         "name": "Pilotointi", "start_month": "4/2022", "end_month": "6/2022", "order": "0",
         "version": ""}, follow=True)
-    assert "Toimenpide tallennettiin." in response.content.decode()
+    assert "Työvaihe tallennettiin." in response.content.decode()
     activity = Activity.objects.get(subproject=sub)
     for obj in (wp, sub, activity):
         assert LogEntry.objects.get_for_object(obj).filter(action=LogEntry.Action.CREATE).count() == 1
