@@ -1,0 +1,68 @@
+"""Hostile round 8 (issue 11): the manager's workspace attacked by a tester who did not write it."""
+
+import pytest
+from django.urls import reverse
+
+from projects.versioning import version_of
+from tests import factories
+from workpackages.models import Goal, Subproject, WorkPackage
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, cast, *args):
+    return reverse(f"workspace:{name}", args=[cast.project.pk, *args])
+
+
+@pytest.fixture
+def manager(client, cast):
+    client.force_login(cast.manager)
+    return client
+
+
+def test_a_work_package_code_taken_in_the_project_is_a_finnish_message_not_an_error(manager, cast):
+    response = manager.post(url("plan_work_package_new", cast), {
+        "code": "TP1", "name": "Toinen ykkönen", "kind": "work_package", "version": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Hankkeella on jo" in html and "Toinen ykkönen" in html
+    assert WorkPackage.objects.filter(project=cast.project, code="TP1").count() == 1
+
+
+def test_a_goal_and_subproject_code_taken_is_a_message(manager, cast):
+    factories.GoalFactory(project=cast.project, code="G1")
+    response = manager.post(url("plan_goal_new", cast), {
+        "code": "G1", "level": "goal", "name": "Kopio", "version": ""})
+    assert response.status_code == 400
+    assert Goal.objects.filter(project=cast.project, code="G1").count() == 1
+    response = manager.post(url("plan_subproject_new", cast), {
+        "work_package": cast.subproject.work_package_id, "code": "1.1", "name": "Kopio", "version": ""})
+    assert response.status_code == 400
+    assert Subproject.objects.filter(project=cast.project, code="1.1").count() == 1
+
+
+METRIC = {"code": "A.1", "name": "Etävastaanotot", "kind": "count", "unit": "kpl",
+          "frequency": "monthly", "direction": "higher", "disaggregation": "", "goal": "",
+          "min_value": "", "max_value": "", "version": ""}
+
+
+def test_a_metric_with_published_values_keeps_what_they_mean_in_the_workspace(manager, cast):
+    metric = factories.MetricFactory(project=cast.project, code="A.1", subproject=cast.subproject,
+                                     kind="count", unit="kpl", frequency="monthly", cumulative=False,
+                                     name="Etävastaanotot")
+    factories.MetricValueFactory(metric=metric, value=40, published=True)
+    tampered = {**METRIC, "kind": "share", "cumulative": "on", "subproject": cast.sibling.pk,
+                "name": "Uusi nimi", "version": version_of(metric)}
+    response = manager.post(url("metric_edit", cast, metric.pk), tampered)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "on jo raportoituja arvoja" in html and "Uusi nimi" in html
+    metric.refresh_from_db()
+    assert (metric.kind, metric.cumulative, metric.subproject, metric.name) == (
+        "count", False, cast.subproject, "Etävastaanotot")
+    # Its name and unit are still edited as before.
+    response = manager.post(url("metric_edit", cast, metric.pk), {
+        **METRIC, "subproject": cast.subproject.pk, "name": "Uusi nimi", "version": version_of(metric)})
+    assert response.status_code == 302
+    metric.refresh_from_db()
+    assert metric.name == "Uusi nimi"
