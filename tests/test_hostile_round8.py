@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from projects.versioning import version_of
 from tests import factories
-from workpackages.models import Goal, Subproject, WorkPackage
+from workpackages.models import ActualCost, Goal, Subproject, WorkPackage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,14 @@ def test_a_metric_with_published_values_keeps_what_they_mean_in_the_workspace(ma
     assert response.status_code == 302
     metric.refresh_from_db()
     assert metric.name == "Uusi nimi"
+
+
+@pytest.mark.parametrize("month", ["12/9999", "01/0001"])
+def test_a_cost_typed_for_the_year_9999_or_1_is_refused_as_the_import_refuses_it(manager, cast, month):
+    response = manager.post(url("cost_add", cast), {
+        "subproject": cast.subproject.pk, "period": month, "category": "personnel",
+        "amount": "1 234,56"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html and "1 234,56" in html
+    assert not ActualCost.objects.filter(subproject=cast.subproject).exists()

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.months import month_start
+from projects.months import FIRST_YEAR, LAST_YEAR, month_start
 from workpackages.models import ActualCost, BudgetLine, Subproject
 from workspace.number_fields import typed_decimals
 
@@ -42,7 +42,11 @@ class ActualCostForm(forms.ModelForm):
             self.initial["period"] = self.instance.period.strftime("%m/%Y")
 
     def clean_period(self):
-        return month_start(self.cleaned_data["period"])
+        period = self.cleaned_data["period"]
+        if not FIRST_YEAR <= period.year <= LAST_YEAR:  # as the bookkeeping's import checks
+            raise forms.ValidationError(_("Give a date from %(first)s to %(last)s.") % {
+                "first": f"1.1.{FIRST_YEAR}", "last": f"31.12.{LAST_YEAR}"})
+        return month_start(period)
 
 
 class CostImportForm(forms.Form):
