@@ -77,3 +77,29 @@ def test_a_cost_typed_for_the_year_9999_or_1_is_refused_as_the_import_refuses_it
     html = response.content.decode()
     assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html and "1 234,56" in html
     assert not ActualCost.objects.filter(subproject=cast.subproject).exists()
+
+
+def test_a_target_or_an_evaluation_round_dated_9999_or_0001_is_refused_with_what_was_typed(
+        manager, cast):
+    metric = factories.MetricFactory(project=cast.project, code="A.1", subproject=cast.subproject)
+    response = manager.post(url("target_add", cast, metric.pk), {
+        "baseline_value": "1", "baseline_date": "1.1.0001", "target_value": "2",
+        "target_date": "31.12.9999", "effective_from": "31.12.9999", "reason": "Tavoite myöhemmin"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("Anna päivämäärä väliltä 1.1.2000–31.12.2100.") >= 3 and "Tavoite myöhemmin" in html
+    assert not metric.targets.exists()
+    response = manager.post(url("round_add", cast), {
+        "date": "31.12.9999", "kind": "interim", "title": "Kaukainen arviointi", "summary": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html and "Kaukainen arviointi" in html
+    assert not cast.project.evaluation_rounds.exists()
+    risk = factories.RiskFactory(project=cast.project)
+    response = manager.post(url("risk_review", cast, risk.pk), {
+        "reviewed_on": "1.1.0001", "severity": "4", "probability": "50", "note": "Vanha arvio",
+        "version": version_of(risk)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html and "Vanha arvio" in html
+    assert not risk.reviews.exists()

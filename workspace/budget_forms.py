@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.months import FIRST_YEAR, LAST_YEAR, month_start
+from projects.months import month_start
 from workpackages.models import ActualCost, BudgetLine, Subproject
-from workspace.number_fields import typed_decimals
+from workspace.number_fields import dates_within_years, typed_decimals
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -38,15 +38,12 @@ class ActualCostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["subproject"].queryset = Subproject.objects.filter(project=project)
         typed_decimals(self, "amount")
+        dates_within_years(self, "period")  # as the bookkeeping's import checks
         if self.instance.pk and not self.is_bound:
             self.initial["period"] = self.instance.period.strftime("%m/%Y")
 
     def clean_period(self):
-        period = self.cleaned_data["period"]
-        if not FIRST_YEAR <= period.year <= LAST_YEAR:  # as the bookkeeping's import checks
-            raise forms.ValidationError(_("Give a date from %(first)s to %(last)s.") % {
-                "first": f"1.1.{FIRST_YEAR}", "last": f"31.12.{LAST_YEAR}"})
-        return month_start(period)
+        return month_start(self.cleaned_data["period"])
 
 
 class CostImportForm(forms.Form):
