@@ -1,5 +1,7 @@
 """Hostile round 8 (issue 11): the manager's workspace attacked by a tester who did not write it."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +105,17 @@ def test_a_target_or_an_evaluation_round_dated_9999_or_0001_is_refused_with_what
     html = response.content.decode()
     assert "Anna päivämäärä väliltä 1.1.2000–31.12.2100." in html and "Vanha arvio" in html
     assert not risk.reviews.exists()
+
+
+def test_a_closed_subproject_cannot_be_moved_to_start_after_its_closing(manager, cast):
+    sub = cast.sibling
+    sub.closed_from = dt.date(2022, 3, 1)
+    sub.save()
+    response = manager.post(url("plan_subproject", cast, sub.pk), {
+        "work_package": sub.work_package_id, "code": sub.code, "name": "Myöhäinen",
+        "start_month": "6/2022", "version": version_of(sub)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "ennen alkamistaan" in html and "Myöhäinen" in html
+    sub.refresh_from_db()
+    assert sub.start_month != dt.date(2022, 6, 1)
