@@ -256,9 +256,28 @@ def values_withdraw(values, *, at) -> int:
 
 # --- Metrics and targets (workspace, issue 11 part 4) --------------------------------------
 
+# What a metric's values mean and which report owns them: kept once it has values (as in the
+# admin and the plan workbook); a new metric is made instead.
+METRIC_MEANING = ("subproject", "kind", "disaggregation", "frequency", "cumulative")
+
+
+@transaction.atomic
 def metric_save(form, version: str) -> Metric:
     """A metric defined or changed (its goal and subproject are the project's own: the
-    model's clean checks them)."""
+    model's clean checks them). A metric with values keeps its METRIC_MEANING."""
+    metric = form.instance
+    stored = Metric.objects.select_for_update().filter(pk=metric.pk, values__isnull=False) \
+        .first() if metric.pk else None
+    if stored is not None:
+        errors = {name: _("Metric %(code)s already has reported values, so its “%(column)s” "
+                          "cannot change: that would change what the reported figures mean. "
+                          "Keep it as it was, or add a new metric with a new code.")
+                  % {"code": stored.code, "column": Metric._meta.get_field(name).verbose_name}
+                  for name in METRIC_MEANING
+                  if getattr(stored, attname := Metric._meta.get_field(name).attname)
+                  != getattr(metric, attname)}
+        if errors:
+            raise ValidationError(errors)
     return save_if_unchanged(form, version)
 
 

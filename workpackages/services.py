@@ -384,6 +384,9 @@ def plan_row_save(form, version: str, *, project: Project):
             else None
         if related is not None:
             refuse_other_project(related, project)
+    # The form leaves the project out, so it never checks a code taken in the project: a
+    # ValidationError the page shows with what was typed, not an IntegrityError (a 500).
+    form.instance.validate_constraints()
     return save_if_unchanged(form, version)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.months import month_start
 from workpackages.models import ActualCost, BudgetLine, Subproject
-from workspace.number_fields import typed_decimals
+from workspace.number_fields import dates_within_years, typed_decimals
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -38,6 +38,7 @@ class ActualCostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["subproject"].queryset = Subproject.objects.filter(project=project)
         typed_decimals(self, "amount")
+        dates_within_years(self, "period")  # as the bookkeeping's import checks
         if self.instance.pk and not self.is_bound:
             self.initial["period"] = self.instance.period.strftime("%m/%Y")
 

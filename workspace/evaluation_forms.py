@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import EvaluationRound
+from workspace.number_fields import dates_within_years
 
 
 class EvaluationRoundForm(forms.ModelForm):
@@ -16,6 +17,7 @@ class EvaluationRoundForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
+        dates_within_years(self, "date")
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Metric, MetricTarget
 from workpackages.models import Goal, Subproject
-from workspace.number_fields import typed_decimals
+from workspace.number_fields import dates_within_years, typed_decimals
 
 
 class MetricForm(forms.ModelForm):
@@ -53,4 +53,5 @@ class MetricTargetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         typed_decimals(self, "baseline_value", "target_value")
+        dates_within_years(self, "baseline_date", "target_date", "effective_from")
 

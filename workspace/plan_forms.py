@@ -160,6 +160,14 @@ class SubprojectForm(forms.ModelForm):
         self.fields["work_package"].queryset = WorkPackage.objects.filter(project=project)
         self.fields["goals"].queryset = Goal.objects.filter(project=project)
 
+    def clean_start_month(self):
+        """A closed subproject cannot start after its closing month (as closing checks)."""
+        start, closed = self.cleaned_data["start_month"], self.instance.closed_from
+        if start and closed and closed < start:
+            raise forms.ValidationError(_("A subproject cannot close before it starts (%(start)s).")
+                                        % {"start": f"{start.month}/{start.year}"})
+        return start
+
 
 class SubprojectCloseForm(forms.ModelForm):
     closed_from = MonthField(

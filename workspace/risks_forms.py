@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Person
 from workpackages.models import Risk
+from workspace.number_fields import within_years
 
 
 def _severity():
@@ -43,7 +44,7 @@ class RiskForm(forms.ModelForm):
 
 
 class RiskReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label=_("reviewed on"), localize=True,
+    reviewed_on = forms.DateField(label=_("reviewed on"), localize=True, validators=[within_years],
                                   help_text=_("E.g. 31.5.2022."))
     severity = _severity()
     probability = _probability()
