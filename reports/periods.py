@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import permissions
 from projects.formatting import format_date, format_month
 from projects.models import Membership, Project
 from projects.months import add_months, month_start
@@ -128,11 +127,14 @@ def send_reminders(*, today: dt.date | None = None) -> int:
         if not missing:
             continue
         by_user: dict = {}
+        # Those who hold a role in the project now, read once (an ended role reports no more).
+        current = set(Membership.objects.current().filter(project=period.project)
+                      .values_list("person__user_id", flat=True))
         for sub in missing:
             for person in dict.fromkeys([*sub.responsible_people.all(),
                                           *sub.reporting_coordinators.all()]):
                 # A person whose role has ended reports no more.
-                if person.user and permissions.can_edit_report(person.user, sub):
+                if person.user_id and person.user_id in current:
                     by_user.setdefault(person.user, []).append(sub)
         for user, subs in by_user.items():
             sent += _send_once(period, user, Reminder.Kind.COORDINATOR, today,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.audit import ProjectAudited
 from projects.codes import natural_sort_key
-from projects.models import BenefitGoal, Organisation, Person, Project
+from projects.models import BenefitGoal, Membership, Organisation, Person, Project
 from projects.months import first_of_month_check
 
 
@@ -127,9 +127,12 @@ def _expected_to_report(month) -> Q:
 class SubprojectQuerySet(models.QuerySet):
     def reported_by(self, user):
         """The subprojects whose monthly reports the user writes: as one of the plan's
-        responsible people or as a reporting coordinator."""
+        responsible people or as a reporting coordinator, in a project where the user holds
+        a role now (an ended role reports no more)."""
+        current = Membership.objects.current().filter(person__user=user).values("project_id")
         return self.filter(
-            Q(responsible_people__user=user) | Q(reporting_coordinators__user=user)
+            Q(responsible_people__user=user) | Q(reporting_coordinators__user=user),
+            project_id__in=current,
         ).distinct()
 
     def expected_to_report(self, month):

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from projects.models import Project
-from projects.permissions import member_project_ids
 from reports.models import MonthlyReport, ReportEvent, ReportingPeriod, StatusLight
 from reports.selectors.deadlines import deadline_for, is_late
 from workpackages.models import Subproject
@@ -47,7 +46,6 @@ def my_reports(user) -> list[MyReportRow]:
     closed periods those not yet reported (late). The nearest deadline first, the late
     months after them, newest first."""
     subprojects = list(Subproject.objects.reported_by(user)
-                       .filter(project__in=member_project_ids(user))  # current roles only
                        .select_related("project", "work_package"))
     if not subprojects:
         return []
@@ -84,7 +82,6 @@ def my_month_reports(user, month: dt.date) -> list[MyReportRow]:
     """The month's reports of the subprojects the user is responsible for, one row per
     subproject expected to report in the month, by project and subproject code."""
     subprojects = list(Subproject.objects.reported_by(user)
-                       .filter(project__in=member_project_ids(user))  # current roles only
                        .expected_to_report(month)
                        .select_related("project", "work_package")
                        .order_by("project__code", "code_sort"))
